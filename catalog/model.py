@@ -1,0 +1,129 @@
+"""Plain data types describing a DynamoDB table, with no CDK or boto3 import.
+
+The catalog is read by the CDK constructs, the ``ddbctl`` command line, the
+seeder Lambda and the tests, so it has to stay importable everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AttributeType(StrEnum):
+    """DynamoDB scalar key types; key attributes can only be one of these."""
+
+    STRING = "S"
+    NUMBER = "N"
+    BINARY = "B"
+
+
+class Projection(StrEnum):
+    ALL = "ALL"
+    KEYS_ONLY = "KEYS_ONLY"
+    INCLUDE = "INCLUDE"
+
+
+class Operation(StrEnum):
+    """How an access pattern reaches its items. There is deliberately no SCAN."""
+
+    GET = "get"
+    QUERY = "query"
+
+
+@dataclass(frozen=True)
+class KeyAttribute:
+    name: str
+    type: AttributeType
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Provisioned read/write units; the seed figures are also autoscaling minimums."""
+
+    read: int
+    write: int
+
+
+@dataclass(frozen=True)
+class ProvisionedBilling:
+    """Provisioned capacity a seed asks for; environments decide whether to honour it."""
+
+    table: Capacity
+    index: Capacity
+    source: str
+
+
+@dataclass(frozen=True)
+class GlobalIndex:
+    name: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None = None
+    projection: Projection = Projection.ALL
+    non_key_attributes: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class AccessPattern:
+    """A named read the applications make, and the key or index that serves it.
+
+    ``parameters`` are supplied by the caller; ``fixed`` values are part of the
+    pattern itself (for example ``status = pending``).  ``key_condition`` is the
+    exact DynamoDB expression with ``#name``/``:name`` placeholders.
+    """
+
+    name: str
+    description: str
+    operation: Operation
+    key_condition: str
+    parameters: tuple[str, ...]
+    index: str | None = None
+    fixed: tuple[tuple[str, str], ...] = ()
+    scan_forward: bool = True
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Everything the project knows about one table, independent of environment.
+
+    ``construct_id`` is the CloudFormation identity of the table: changing it
+    replaces the table, so it is fixed here rather than derived from the name.
+    """
+
+    key: str
+    construct_id: str
+    base_name: str
+    application: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None = None
+    global_indexes: tuple[GlobalIndex, ...] = ()
+    ttl_attribute: str | None = None
+    provisioned: ProvisionedBilling | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    access_patterns: tuple[AccessPattern, ...] = ()
+    full_scan_uses: tuple[str, ...] = ()
+    source: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def key_attributes(self) -> list[KeyAttribute]:
+        """Every attribute used in the table or index keys, in first-use order."""
+        seen: dict[str, KeyAttribute] = {}
+        candidates = [self.partition_key, self.sort_key]
+        for index in self.global_indexes:
+            candidates += [index.partition_key, index.sort_key]
+        for attribute in candidates:
+            if attribute is not None and attribute.name not in seen:
+                seen[attribute.name] = attribute
+        return list(seen.values())
+
+    def index(self, name: str) -> GlobalIndex:
+        for index in self.global_indexes:
+            if index.name == name:
+                return index
+        raise KeyError(f"{self.base_name} has no index {name!r}")
+
+    def physical_name(self, environment: str) -> str:
+        """Seed 000's convention: ``{env}-{base}``."""
+        return f"{environment}-{self.base_name}"

@@ -1,0 +1,70 @@
+"""Typed, validated per-environment settings.
+
+``app.py`` and ``ddbctl`` both build these from the ``environments`` block of
+``cdk.json``; constructs only ever receive the resulting frozen object, so no
+construct reads context or environment variables.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+import catalog
+
+EnvironmentName = Literal["dev", "staging", "prod"]
+ENVIRONMENT_NAMES: tuple[str, ...] = ("dev", "staging", "prod")
+PROTECTED_ENVIRONMENTS = frozenset({"staging", "prod"})
+
+
+class EnvironmentConfig(BaseModel):
+    """One deployment target. Defaults are the safe values; dev relaxes them explicitly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: EnvironmentName
+    account: str = Field(pattern=r"^\d{12}$")
+    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    removal_policy: Literal["retain", "destroy"] = "retain"
+    deletion_protection: bool = True
+    pitr_recovery_days: int = Field(default=35, ge=1, le=35)
+    provisioned_capacity: bool = False
+    autoscaling_max_multiplier: int = Field(default=4, ge=1, le=100)
+    table_names: dict[str, str] = Field(default_factory=dict)
+    seed_sample_data: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EnvironmentConfig:
+        if self.name in PROTECTED_ENVIRONMENTS and self.removal_policy == "destroy":
+            raise ValueError(
+                f"{self.name} tables must survive stack deletion: "
+                f'set "removal_policy": "retain" for {self.name} in cdk.json'
+            )
+        if self.deletion_protection and self.removal_policy == "destroy":
+            raise ValueError(
+                f"{self.name}: deletion_protection cannot be combined with removal_policy "
+                '"destroy"; set one of them the other way in cdk.json'
+            )
+        if self.name in PROTECTED_ENVIRONMENTS and not self.deletion_protection:
+            raise ValueError(
+                f'{self.name} tables must be deletion-protected: set "deletion_protection": '
+                f"true for {self.name} in cdk.json"
+            )
+        if self.name == "prod" and self.seed_sample_data:
+            raise ValueError(
+                'prod never gets sample data: remove "seed_sample_data" from prod in cdk.json'
+            )
+        unknown = sorted(set(self.table_names) - {t.key for t in catalog.TABLES})
+        if unknown:
+            valid = ", ".join(t.key for t in catalog.TABLES)
+            raise ValueError(f"table_names has unknown table {unknown[0]!r}; valid keys: {valid}")
+        return self
+
+    @property
+    def protected(self) -> bool:
+        return self.name in PROTECTED_ENVIRONMENTS
+
+    def table_name(self, spec: catalog.TableSpec) -> str:
+        """Physical name: an adoption override from config, else ``{env}-{base}``."""
+        return self.table_names.get(spec.key, spec.physical_name(self.name))

@@ -1,0 +1,69 @@
+"""Turn raw ``cdk.json`` context into an :class:`EnvironmentConfig`.
+
+Shared by ``app.py`` (which gets the context from CDK) and ``ddbctl`` (which
+reads ``cdk.json`` itself), so both agree on names, regions and overrides.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from settings.environment import ENVIRONMENT_NAMES, EnvironmentConfig
+from settings.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CDK_JSON = PROJECT_ROOT / "cdk.json"
+
+# Safe defaults per environment; cdk.json values override them.
+ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "removal_policy": "destroy",
+        "deletion_protection": False,
+        "pitr_recovery_days": 7,
+        "seed_sample_data": True,
+    },
+    "staging": {"pitr_recovery_days": 35},
+    "prod": {"pitr_recovery_days": 35, "provisioned_capacity": True},
+}
+
+
+def _describe(error: ValidationError, environment: str) -> str:
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if not location:
+        return message
+    return f"environments.{environment}.{location} in cdk.json: {message}"
+
+
+def load_environment(name: str | None, environments: Mapping[str, Any] | None) -> EnvironmentConfig:
+    """Validate one environment's settings; every failure is one line naming the fix."""
+    name = name or "dev"
+    if name not in ENVIRONMENT_NAMES:
+        raise ConfigError(
+            f"unknown environment {name!r}: use --context env=dev, env=staging or env=prod"
+        )
+    raw = (environments or {}).get(name)
+    if not isinstance(raw, Mapping):
+        raise ConfigError(
+            f'cdk.json has no "environments.{name}" block: add one with its account and region'
+        )
+    values = {**ENVIRONMENT_DEFAULTS[name], **raw, "name": name}
+    try:
+        return EnvironmentConfig(**values)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, name)) from None
+
+
+def load_from_cdk_json(name: str | None, *, path: Path = CDK_JSON) -> EnvironmentConfig:
+    """What ``ddbctl`` uses: the same settings ``cdk synth`` would see."""
+    try:
+        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    except (OSError, json.JSONDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    return load_environment(name, context.get("environments"))

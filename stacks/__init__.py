@@ -1,0 +1,1 @@
+"""Stacks: per-environment composition of the constructs."""

@@ -1,0 +1,73 @@
+"""One application's tables in one environment."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from catalog import TableSpec
+from cdk_constructs import DataTable
+from settings import EnvironmentConfig
+
+
+class ApplicationDataStack(Stack):
+    """Composes the catalog tables of one application and exports their names and ARNs.
+
+    Exports are environment-qualified (``prod-OpportunitySessionsTableName``)
+    because seed 003's consumers import the table by export name.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        application: str,
+        specs: tuple[TableSpec, ...],
+        config: EnvironmentConfig,
+        encryption_key: kms.IKey,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            env=Environment(account=config.account, region=config.region),
+            description=f"{config.name}: DynamoDB tables of {application}",
+            termination_protection=config.protected,
+        )
+        self.application = application
+        self.tables: dict[str, DataTable] = {}
+        removal = (
+            RemovalPolicy.RETAIN if config.removal_policy == "retain" else RemovalPolicy.DESTROY
+        )
+        for spec in specs:
+            data_table = DataTable(
+                self,
+                spec.construct_id,
+                spec=spec,
+                table_name=config.table_name(spec),
+                environment_name=config.name,
+                encryption_key=encryption_key,
+                removal_policy=removal,
+                deletion_protection=config.deletion_protection,
+                pitr_recovery_days=config.pitr_recovery_days,
+                provisioned_capacity=config.provisioned_capacity,
+                autoscaling_max_multiplier=config.autoscaling_max_multiplier,
+            )
+            self.tables[spec.key] = data_table
+            self._export(spec, data_table, config.name)
+
+    def _export(self, spec: TableSpec, data_table: DataTable, environment: str) -> None:
+        stem = spec.construct_id
+        CfnOutput(
+            self,
+            f"{stem}TableName",
+            value=data_table.table.table_name,
+            export_name=f"{environment}-{stem}TableName",
+        )
+        CfnOutput(
+            self,
+            f"{stem}TableArn",
+            value=data_table.table.table_arn,
+            export_name=f"{environment}-{stem}TableArn",
+        )

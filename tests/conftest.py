@@ -1,0 +1,71 @@
+"""Shared fixtures. Templates are synthesized once per session, per environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
+# Tests never reach AWS: fake credentials, and no profile or endpoint from the host.
+for variable in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
+    os.environ.pop(variable, None)
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SESSION_TOKEN="testing",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_REGION="us-east-1",
+)
+
+import aws_cdk as cdk  # noqa: E402
+
+from settings import ENVIRONMENT_NAMES, EnvironmentConfig, load_from_cdk_json  # noqa: E402
+from stacks.environment import EnvironmentStacks, add_environment  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    config: EnvironmentConfig
+    stacks: EnvironmentStacks
+    templates: dict[str, dict[str, Any]]
+
+    def resources(self, resource_type: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """``{logical id: (stack name, resource)}`` for one type across the environment."""
+        found = {}
+        for stack_name, template in self.templates.items():
+            for logical_id, resource in template.get("Resources", {}).items():
+                if resource["Type"] == resource_type:
+                    found[logical_id] = (stack_name, resource)
+        return found
+
+
+def synthesize(config: EnvironmentConfig) -> Synthesized:
+    app = cdk.App()
+    stacks = add_environment(app, config=config)
+    assembly = app.synth()
+    templates = {
+        stack.stack_name: assembly.get_stack_by_name(stack.stack_name).template
+        for stack in stacks.all()
+    }
+    return Synthesized(config=config, stacks=stacks, templates=templates)
+
+
+@pytest.fixture(scope="session")
+def environments() -> dict[str, Synthesized]:
+    """Every environment from the real cdk.json, synthesized once."""
+    return {name: synthesize(load_from_cdk_json(name)) for name in ENVIRONMENT_NAMES}
+
+
+@pytest.fixture(scope="session", params=ENVIRONMENT_NAMES)
+def environment(request: pytest.FixtureRequest, environments) -> Synthesized:
+    return environments[request.param]
+
+
+def dump(template: dict[str, Any]) -> str:
+    return json.dumps(template, indent=1, sort_keys=True)

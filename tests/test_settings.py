@@ -1,0 +1,144 @@
+"""Configuration validation: each mistake fails with one line naming the fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from settings import ConfigError, load_environment, load_from_cdk_json
+from tests.conftest import ROOT
+
+BASE = {"account": "123456789012", "region": "us-east-1"}
+
+
+def load(name, **overrides):
+    return load_environment(name, {name: {**BASE, **overrides}})
+
+
+def test_defaults_are_safe_and_dev_relaxes_them():
+    prod, staging, dev = load("prod"), load("staging"), load("dev")
+    for protected in (prod, staging):
+        assert protected.removal_policy == "retain"
+        assert protected.deletion_protection is True
+        assert protected.pitr_recovery_days == 35
+        assert protected.seed_sample_data is False
+    assert prod.provisioned_capacity and not staging.provisioned_capacity
+    assert dev.removal_policy == "destroy" and dev.deletion_protection is False
+    assert dev.seed_sample_data is True and dev.provisioned_capacity is False
+
+
+def test_missing_env_defaults_to_dev():
+    assert load_environment(None, {"dev": BASE}).name == "dev"
+
+
+@pytest.mark.parametrize(
+    ("name", "overrides", "message"),
+    [
+        ("prd", {}, "unknown environment 'prd': use --context env=dev, env=staging or env=prod"),
+        (
+            "prod",
+            {"removal_policy": "destroy", "deletion_protection": False},
+            'set "removal_policy": "retain" for prod',
+        ),
+        (
+            "staging",
+            {"removal_policy": "destroy", "deletion_protection": False},
+            'set "removal_policy": "retain" for staging',
+        ),
+        (
+            "dev",
+            {"removal_policy": "destroy", "deletion_protection": True},
+            "deletion_protection cannot be combined with removal_policy",
+        ),
+        ("prod", {"deletion_protection": False}, '"deletion_protection": true for prod'),
+        ("prod", {"seed_sample_data": True}, "prod never gets sample data"),
+        ("dev", {"account": ""}, "environments.dev.account in cdk.json"),
+        ("dev", {"region": "mars"}, "environments.dev.region in cdk.json"),
+        ("dev", {"pitr_recovery_days": 36}, "environments.dev.pitr_recovery_days"),
+        ("dev", {"removal_policy": "keep"}, "environments.dev.removal_policy"),
+        ("dev", {"tables": {}}, "environments.dev.tables in cdk.json: Extra inputs"),
+        ("dev", {"table_names": {"nope": "x"}}, "unknown table 'nope'; valid keys:"),
+    ],
+)
+def test_invalid_settings_fail_with_one_line(name, overrides, message):
+    with pytest.raises(ConfigError) as caught:
+        load(name, **overrides)
+    text = str(caught.value)
+    assert message in text
+    assert "\n" not in text
+
+
+def test_missing_environment_block_names_the_fix():
+    with pytest.raises(ConfigError, match=r'no "environments.staging" block: add one'):
+        load_environment("staging", {"dev": BASE})
+
+
+def test_table_name_override_adopts_an_existing_table():
+    import catalog
+
+    config = load("prod", table_names={"OpportunitySessions": "OpportunitySessions"})
+    assert config.table_name(catalog.table("OpportunitySessions")) == "OpportunitySessions"
+    assert config.table_name(catalog.table("agent-profiles")) == "prod-agent-profiles"
+
+
+def test_cdk_json_environments_are_all_valid():
+    for name in ("dev", "staging", "prod"):
+        assert load_from_cdk_json(name).region == "us-east-1"
+
+
+def test_unreadable_cdk_json_is_one_line(tmp_path):
+    broken = tmp_path / "cdk.json"
+    broken.write_text("{")
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_from_cdk_json("dev", path=broken)
+
+
+def run_app(context: dict, tmp_path):
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_app_rejects_unknown_environment_with_one_line(tmp_path):
+    environments = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"]
+    result = run_app({"env": "prd", "environments": environments}, tmp_path)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "error: unknown environment 'prd': use --context env=dev, env=staging or env=prod"
+    ]
+
+
+def test_app_rejects_destroy_in_prod_with_one_line(tmp_path):
+    environments = {"prod": {**BASE, "removal_policy": "destroy", "deletion_protection": False}}
+    result = run_app({"env": "prod", "environments": environments}, tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert 'set "removal_policy": "retain" for prod' in result.stderr
+
+
+def test_cdk_cli_synth_with_unknown_env_names_the_valid_ones(tmp_path):
+    result = subprocess.run(
+        ["cdk", "synth", "--context", "env=prd", "--output", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert (
+        "error: unknown environment 'prd': use --context env=dev, env=staging or env=prod"
+        in result.stderr.splitlines()
+    )

@@ -1,0 +1,5 @@
+import sys
+
+from ddbctl.cli import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+"""Subcommands. Add a module here and list it in COMMANDS."""
+
+from ddbctl.commands import tables
+
+COMMANDS = (tables,)

@@ -1,0 +1,34 @@
+"""What every data-plane command needs: the environment's config and a client."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import catalog
+from ddbctl.errors import CliError
+from ddbio import dynamodb_client
+from settings import ConfigError, EnvironmentConfig, load_from_cdk_json
+
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    config: EnvironmentConfig
+    endpoint_url: str | None
+
+    @classmethod
+    def from_args(cls, *, env: str, endpoint_url: str | None) -> CommandContext:
+        try:
+            config = load_from_cdk_json(env)
+        except ConfigError as error:
+            raise CliError(str(error)) from None
+        return cls(config=config, endpoint_url=endpoint_url or os.environ.get(ENDPOINT_VARIABLE))
+
+    def client(self, **options: Any) -> Any:
+        return dynamodb_client(region=self.config.region, endpoint_url=self.endpoint_url, **options)
+
+    def table_name(self, spec: catalog.TableSpec) -> str:
+        return self.config.table_name(spec)

@@ -1,0 +1,35 @@
+"""argparse, made to report bad flags and values in one line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from ddbctl.errors import EXIT_USAGE
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Prints ``ddbctl <cmd>: error: ... (see --help)`` instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def add_env_arguments(parser: argparse.ArgumentParser, *, default_env: str | None = "dev") -> None:
+    """``--env`` and ``--endpoint-url``, shared by every data-plane command."""
+    parser.add_argument(
+        "--env",
+        choices=("dev", "staging", "prod"),
+        default=default_env,
+        required=default_env is None,
+        help="environment whose tables to use (names and region come from cdk.json)"
+        + (f"; default {default_env}" if default_env else ""),
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        default=None,
+        help="DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local "
+        "(default: $AWS_ENDPOINT_URL_DYNAMODB, then AWS)",
+    )

@@ -1,0 +1,48 @@
+"""The CLI frame: help everywhere, one-line usage errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ddbctl.cli import build_parser, main
+from ddbctl.commands import COMMANDS
+
+
+def subcommand_names() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)
+
+
+def test_every_command_has_help(capsys):
+    assert len(subcommand_names()) == len(COMMANDS)
+    for name in subcommand_names():
+        with pytest.raises(SystemExit) as caught:
+            main([name, "--help"])
+        assert caught.value.code == 0
+        assert f"usage: ddbctl {name}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["bogus"], ["tables", "--env", "prd"], ["tables", "--nope"], []],
+)
+def test_invalid_flags_and_values_give_one_line(argv, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "error:" in err
+    assert "--help" in err
+
+
+def test_tables_lists_environment_names(capsys):
+    assert main(["tables", "--env", "staging", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["table_name"] for row in rows} >= {
+        "staging-market_intelligence_requests",
+        "staging-OpportunitySessions",
+    }

@@ -69,3 +69,24 @@ def environment(request: pytest.FixtureRequest, environments) -> Synthesized:
 
 def dump(template: dict[str, Any]) -> str:
     return json.dumps(template, indent=1, sort_keys=True)
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local():
+    """DynamoDB Local on a free port for the whole session; its endpoint URL.
+
+    Skips only outside CI when Java is missing; in CI a missing Java fails.
+    """
+    from ddbio.local_server import MIN_JAVA, LocalServer, free_port, java_major
+
+    major = java_major()
+    if major is None or major < MIN_JAVA:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Java {MIN_JAVA}+ for DynamoDB Local; .ci/run installs it")
+        pytest.skip(f"DynamoDB Local needs Java {MIN_JAVA}+")
+    server = LocalServer.start(port=free_port())
+    try:
+        server.wait_ready()
+        yield server.endpoint
+    finally:
+        server.stop()

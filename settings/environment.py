@@ -75,7 +75,8 @@ class EnvironmentConfig(BaseModel):
             if account is not None and account != self.account:
                 raise ValueError(
                     f"consumers.{consumer_id}.existing_role is in account {account}, not "
-                    f"{self.account}: a policy can only attach to a role in its own account"
+                    f"{self.account}: name a role of {self.account} (a policy attaches only "
+                    "to roles in its own account)"
                 )
 
     def consumer(self, consumer_id: str) -> ConsumerSettings:

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import catalog
+from catalog.consumers import CONSUMER_IDS
+from settings.consumers import ConsumerSettings
 
 EnvironmentName = Literal["dev", "staging", "prod"]
 ENVIRONMENT_NAMES: tuple[str, ...] = ("dev", "staging", "prod")
@@ -33,6 +35,7 @@ class EnvironmentConfig(BaseModel):
     autoscaling_max_multiplier: int = Field(default=4, ge=1, le=100)
     table_names: dict[str, str] = Field(default_factory=dict)
     seed_sample_data: bool = False
+    consumers: dict[str, ConsumerSettings] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentConfig:
@@ -59,7 +62,26 @@ class EnvironmentConfig(BaseModel):
         if unknown:
             valid = ", ".join(t.key for t in catalog.TABLES)
             raise ValueError(f"table_names has unknown table {unknown[0]!r}; valid keys: {valid}")
+        self._check_consumers()
         return self
+
+    def _check_consumers(self) -> None:
+        unknown = sorted(set(self.consumers) - set(CONSUMER_IDS))
+        if unknown:
+            valid = ", ".join(CONSUMER_IDS)
+            raise ValueError(f"consumers has unknown consumer {unknown[0]!r}; valid ids: {valid}")
+        for consumer_id, settings in self.consumers.items():
+            account = settings.existing_role_account
+            if account is not None and account != self.account:
+                raise ValueError(
+                    f"consumers.{consumer_id}.existing_role is in account {account}, not "
+                    f"{self.account}: name a role of {self.account} (a policy attaches only "
+                    "to roles in its own account)"
+                )
+
+    def consumer(self, consumer_id: str) -> ConsumerSettings:
+        """This environment's settings for one consumer; defaults when cdk.json has none."""
+        return self.consumers.get(consumer_id, ConsumerSettings())
 
     @property
     def protected(self) -> bool:

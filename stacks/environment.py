@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aws_cdk import App
 
 import catalog
+from cdk_constructs.consumer_access import ConsumerAccess
 from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
+from stacks.consumer_access import add_consumer_access
 from stacks.key_stack import DataKeyStack
 
 
@@ -16,6 +18,7 @@ from stacks.key_stack import DataKeyStack
 class EnvironmentStacks:
     key_stack: DataKeyStack
     applications: dict[str, ApplicationDataStack]
+    consumers: dict[str, ConsumerAccess] = field(default_factory=dict)
 
     def all(self) -> list:
         return [self.key_stack, *self.applications.values()]
@@ -46,4 +49,7 @@ def add_environment(app: App, *, config: EnvironmentConfig) -> EnvironmentStacks
         )
         for application, specs in catalog.APPLICATIONS.items()
     }
-    return EnvironmentStacks(key_stack=key_stack, applications=applications)
+    consumers = {}
+    for stack in applications.values():
+        consumers.update(add_consumer_access(stack, config=config, encryption_key=key_stack.key))
+    return EnvironmentStacks(key_stack=key_stack, applications=applications, consumers=consumers)

@@ -1,0 +1,191 @@
+"""The applications that read and write the tables, and exactly what each may do.
+
+Transcribed from the seeds' job descriptions, not from their permission lists:
+those lists were written for hand-run scripts (CreateTable, DeleteTable) and
+for ``index/*``. Each grant below names the one table or index it covers and
+says why the job needs it. README's access matrix must equal what these
+synthesize to; tests/test_iam_access.py checks it.
+"""
+
+from __future__ import annotations
+
+from catalog.access import ACCOUNT_ROOT, Consumer, Grant
+from catalog.agent_matching import AGENT_CONVERSATIONS, AGENT_PROFILES
+from catalog.agent_matching import APPLICATION as AGENT_MATCHING
+from catalog.opportunity_analyzer import APPLICATION as OPPORTUNITY_ANALYZER
+from catalog.opportunity_analyzer import OPPORTUNITY_SESSIONS
+from catalog.root_orchestrator import APPLICATION as ROOT_ORCHESTRATOR
+from catalog.root_orchestrator import MARKET_INTELLIGENCE_REQUESTS, REQUEST_PROCESSING_LOGS
+from catalog.trade_matching import APPLICATION as TRADE_MATCHING
+from catalog.trade_matching import PROCESSING_STATUS
+
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+_CONTAINER = "a long-running service; ECS tasks is the usual host (override per environment)"
+
+_REQUESTS = MARKET_INTELLIGENCE_REQUESTS.key
+_LOGS = REQUEST_PROCESSING_LOGS.key
+_STATUS = PROCESSING_STATUS.key
+_SESSIONS = OPPORTUNITY_SESSIONS.key
+_PROFILES = AGENT_PROFILES.key
+_CONVERSATIONS = AGENT_CONVERSATIONS.key
+
+
+def _query_each_index(table, reason: str) -> tuple[Grant, ...]:
+    return tuple(
+        Grant(table.key, ("dynamodb:Query",), index=index.name, reason=reason)
+        for index in table.global_indexes
+    )
+
+
+ROOT_ORCHESTRATOR_SERVICE = Consumer(
+    id="root-orchestrator-service",
+    construct_id="RootOrchestratorService",
+    application=ROOT_ORCHESTRATOR,
+    description="Root Orchestrator API and table-strategy workers",
+    seeds="000, 001",
+    trusted_principal=ECS_TASKS,
+    principal_reason=_CONTAINER,
+    grants=(
+        Grant(
+            _REQUESTS,
+            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+            reason="API creates a request and reads it by id; workers update status and progress",
+        ),
+        *_query_each_index(
+            MARKET_INTELLIGENCE_REQUESTS,
+            "000/001 query patterns: by user, project, status and table strategy",
+        ),
+        Grant(_LOGS, ("dynamodb:PutItem",), reason="workers append processing log entries"),
+        *_query_each_index(REQUEST_PROCESSING_LOGS, "000 'Get logs for a specific request'"),
+    ),
+)
+
+TRADE_MATCHING_ORCHESTRATOR = Consumer(
+    id="trade-matching-orchestrator",
+    construct_id="TradeMatchingOrchestrator",
+    application=TRADE_MATCHING,
+    description="Trade-matching orchestrator (seed 002's agentcore_dynamodb_access)",
+    seeds="002",
+    trusted_principal="bedrock-agentcore.amazonaws.com",
+    principal_reason="seed 002 deploys it from terraform/agentcore: an AgentCore Runtime agent",
+    grants=(
+        Grant(
+            _STATUS,
+            ("dynamodb:PutItem", "dynamodb:UpdateItem"),
+            reason="StatusWriter creates a session's item, then updates each agent's status",
+        ),
+    ),
+)
+
+TRADE_MATCHING_PORTAL = Consumer(
+    id="trade-matching-portal",
+    construct_id="TradeMatchingPortal",
+    application=TRADE_MATCHING,
+    description="Trade-matching web portal (read-only status endpoint)",
+    seeds="002 'Update Web Portal'",
+    trusted_principal=ECS_TASKS,
+    principal_reason=_CONTAINER,
+    grants=(
+        Grant(
+            _STATUS,
+            ("dynamodb:GetItem",),
+            reason="shows one session's status; sessionId is the whole key, so GetItem suffices",
+        ),
+    ),
+)
+
+OPPORTUNITY_ANALYZER_LAMBDA = Consumer(
+    id="opportunity-analyzer",
+    construct_id="OpportunityAnalyzer",
+    application=OPPORTUNITY_ANALYZER,
+    description="Opportunity analyzer Lambda (assessment-center-backend)",
+    seeds="003",
+    trusted_principal="lambda.amazonaws.com",
+    principal_reason="seed 003 adds the policy to the Lambda function's role",
+    grants=(
+        Grant(
+            _SESSIONS,
+            (
+                "dynamodb:PutItem",
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:BatchGetItem",
+            ),
+            reason="seed 003 Phase 2 lists these eight; Scan serves its list",
+        ),
+        *_query_each_index(
+            OPPORTUNITY_SESSIONS, "by status, by priority, and getOpportunity by opportunityId"
+        ),
+    ),
+)
+
+AGENT_MATCHING_SERVER = Consumer(
+    id="agent-matching-server",
+    construct_id="AgentMatchingServer",
+    application=AGENT_MATCHING,
+    description="Agent-matching server (server.py)",
+    seeds="004",
+    trusted_principal=ECS_TASKS,
+    principal_reason=_CONTAINER,
+    grants=(
+        Grant(
+            _PROFILES,
+            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"),
+            reason="POST /store, GET /retrieve/<id>, and GET /list (a full scan)",
+        ),
+        *_query_each_index(AGENT_PROFILES, "POST /match searches by job and by city"),
+        Grant(
+            _CONVERSATIONS,
+            ("dynamodb:PutItem", "dynamodb:Query"),
+            reason="POST /conversation, and GET /conversation/<id> (Query on the table key)",
+        ),
+        *_query_each_index(AGENT_CONVERSATIONS, "GET /agent/<id>/conversations"),
+    ),
+)
+
+PROFILE_MIGRATION_OPERATOR = Consumer(
+    id="profile-migration-operator",
+    construct_id="ProfileMigrationOperator",
+    application=AGENT_MATCHING,
+    description="Operator running `ddbctl migrate-profiles` (seed 004's migrate_to_dynamodb.py)",
+    seeds="004",
+    trusted_principal=ACCOUNT_ROOT,
+    principal_reason=(
+        "a person, not a service: any principal of the environment's account that is "
+        "itself allowed sts:AssumeRole on this role"
+    ),
+    grants=(
+        Grant(
+            _PROFILES,
+            ("dynamodb:BatchWriteItem", "dynamodb:DescribeTable"),
+            reason="checks the table is ACTIVE, then writes profiles in batches of 25",
+        ),
+    ),
+)
+
+CONSUMERS: tuple[Consumer, ...] = (
+    ROOT_ORCHESTRATOR_SERVICE,
+    TRADE_MATCHING_ORCHESTRATOR,
+    TRADE_MATCHING_PORTAL,
+    OPPORTUNITY_ANALYZER_LAMBDA,
+    AGENT_MATCHING_SERVER,
+    PROFILE_MIGRATION_OPERATOR,
+)
+CONSUMER_IDS: tuple[str, ...] = tuple(consumer.id for consumer in CONSUMERS)
+
+
+def consumer(consumer_id: str) -> Consumer:
+    """Look a consumer up by id; an unknown id names the valid ones."""
+    for candidate in CONSUMERS:
+        if candidate.id == consumer_id:
+            return candidate
+    raise KeyError(f"unknown consumer {consumer_id!r}; valid ids: {', '.join(CONSUMER_IDS)}")
+
+
+def for_application(application: str) -> tuple[Consumer, ...]:
+    """The consumers whose tables all live in ``application``'s stack."""
+    return tuple(c for c in CONSUMERS if c.application == application)

@@ -1,0 +1,109 @@
+"""One application role's least-privilege access to its tables and the environment key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from catalog.access import ACCOUNT_ROOT, Consumer
+
+
+def trusted_principal(value: str) -> iam.IPrincipal:
+    """A validated ``trusted_principal`` setting as an IAM principal."""
+    if value == ACCOUNT_ROOT:
+        return iam.AccountRootPrincipal()
+    if value.startswith("arn:"):
+        return iam.ArnPrincipal(value)
+    return iam.ServicePrincipal(value)
+
+
+class ConsumerAccess(Construct):
+    """A customer-managed policy holding exactly one consumer's grants, on a new or existing role.
+
+    Every DynamoDB statement names a table ARN or one index ARN (never
+    ``index/*``), and the KMS statement names only the environment key and only
+    when DynamoDB in ``region`` makes the call, so cdk-nag's IAM5 has nothing to
+    flag and nothing needs acknowledging.
+
+    Parameters
+    ----------
+    consumer:
+        The catalog entry: grants per table and index, and the default principal.
+    tables:
+        The consumer's tables by catalog key.
+    encryption_key:
+        The environment's CMK, the only key the policy may use.
+    region:
+        The tables' region; KMS use is limited to ``dynamodb.<region>.amazonaws.com``.
+    existing_role:
+        An IAM role ARN or name to attach the policy to. When given, no role is created.
+    assumed_by:
+        The principal trusted by the created role; ignored with ``existing_role``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        consumer: Consumer,
+        tables: Mapping[str, dynamodb.ITableV2],
+        encryption_key: kms.IKey,
+        region: str,
+        existing_role: str | None = None,
+        assumed_by: iam.IPrincipal | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if (existing_role is None) == (assumed_by is None):
+            raise ValueError(f"{consumer.id}: give exactly one of existing_role and assumed_by")
+        self.consumer = consumer
+        self.policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description=f"{consumer.description}: data access (seed {consumer.seeds})",
+            statements=[
+                *self._build_table_statements(tables),
+                self._build_key_statement(encryption_key, region),
+            ],
+        )
+        self.created_role = existing_role is None
+        if existing_role is None:
+            self.role: iam.IRole = iam.Role(
+                self,
+                "Role",
+                assumed_by=assumed_by,
+                description=consumer.description,
+                managed_policies=[self.policy],
+            )
+        else:
+            self.role = self._import_role(existing_role)
+            self.policy.attach_to_role(self.role)
+
+    def _build_table_statements(
+        self, tables: Mapping[str, dynamodb.ITableV2]
+    ) -> list[iam.PolicyStatement]:
+        statements = []
+        for grant in self.consumer.grants:
+            table_arn = tables[grant.table].table_arn
+            resource = table_arn if grant.index is None else f"{table_arn}/index/{grant.index}"
+            statements.append(
+                iam.PolicyStatement(actions=sorted(grant.actions), resources=[resource])
+            )
+        return statements
+
+    def _build_key_statement(self, key: kms.IKey, region: str) -> iam.PolicyStatement:
+        return iam.PolicyStatement(
+            actions=sorted(self.consumer.kms_actions),
+            resources=[key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
+        )
+
+    def _import_role(self, reference: str) -> iam.IRole:
+        # mutable: the attachment is emitted as the policy's Roles property.
+        if reference.startswith("arn:"):
+            return iam.Role.from_role_arn(self, "ExistingRole", reference, mutable=True)
+        return iam.Role.from_role_name(self, "ExistingRole", reference, mutable=True)

@@ -1,0 +1,627 @@
+"""Least-privilege application roles: README's matrix is what every template grants.
+
+The matrix is parsed from README, not read from the catalog, so an action
+added in code without documenting it (or documented but not granted) fails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from cdk_nag import AwsSolutionsChecks
+
+import catalog
+from catalog.access import CONTROL_PLANE_ACTIONS, INDEX_ACTIONS, KMS_KEY
+from catalog.consumers import CONSUMER_IDS, CONSUMERS, consumer
+from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
+from settings import load_environment, load_from_cdk_json
+from tests.conftest import ROOT, synthesize
+
+MATRIX_HEADING = "### Access matrix"
+NAG_IAM_RULES = ("AwsSolutions-IAM4", "AwsSolutions-IAM5")
+
+# Transcribed from the issue and README, not from the catalog.
+DEFAULT_PRINCIPALS = {
+    "root-orchestrator-service": {"Service": "ecs-tasks.amazonaws.com"},
+    "trade-matching-orchestrator": {"Service": "bedrock-agentcore.amazonaws.com"},
+    "trade-matching-portal": {"Service": "ecs-tasks.amazonaws.com"},
+    "opportunity-analyzer": {"Service": "lambda.amazonaws.com"},
+    "agent-matching-server": {"Service": "ecs-tasks.amazonaws.com"},
+    "profile-migration-operator": "account-root",
+}
+SEED_003_ACTIONS = {
+    "dynamodb:PutItem",
+    "dynamodb:GetItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:BatchGetItem",
+}
+ALLOWED_SCANS = {
+    ("agent-matching-server", "agent-profiles"),
+    ("opportunity-analyzer", "OpportunitySessions"),
+}
+
+Matrix = dict[str, dict[str, frozenset[str]]]
+
+
+# ---------------------------------------------------------------- README matrix
+
+
+def parse_matrix(markdown: str) -> Matrix:
+    """The first table after the matrix heading, as consumer -> resource -> actions."""
+    _, found, rest = markdown.partition(f"\n{MATRIX_HEADING}\n")
+    assert found, f"README has no {MATRIX_HEADING!r} section"
+    rows = []
+    for line in rest.splitlines():
+        if line.startswith("|"):
+            rows.append([cell.strip().strip("`") for cell in line.strip().strip("|").split("|")])
+        elif rows:
+            break
+    header, separator, *body = rows
+    assert header == ["consumer", "table or index", "actions"], header
+    assert set("".join(separator)) <= {"-", " "}, separator
+    matrix: Matrix = {}
+    for consumer_id, resource, actions in body:
+        parsed = frozenset(a.strip().strip("`") for a in actions.split(","))
+        assert resource not in matrix.get(consumer_id, {}), (
+            f"duplicate row {consumer_id} {resource}"
+        )
+        matrix.setdefault(consumer_id, {})[resource] = parsed
+    return matrix
+
+
+@pytest.fixture(scope="module")
+def readme_matrix() -> Matrix:
+    return parse_matrix((ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+def render(matrix: Matrix) -> str:
+    """Markdown rows, printed when a comparison fails, ready to paste into README."""
+    return "\n".join(
+        f"| `{cid}` | {resource if resource == KMS_KEY else f'`{resource}`'} | "
+        + ", ".join(f"`{a}`" for a in sorted(actions))
+        + " |"
+        for cid, rows in matrix.items()
+        for resource, actions in rows.items()
+    )
+
+
+def test_parser_reads_rows_and_rejects_duplicates():
+    text = (
+        f"intro\n{MATRIX_HEADING}\n\n| consumer | table or index | actions |\n| --- | --- | --- |\n"
+        "| `a` | `t` | `dynamodb:GetItem`, `dynamodb:Query` |\n| `a` | KMS key | `kms:Decrypt` |\n"
+        "\nafter\n| x | y | z |\n"
+    )
+    assert parse_matrix(text) == {
+        "a": {"t": {"dynamodb:GetItem", "dynamodb:Query"}, KMS_KEY: {"kms:Decrypt"}}
+    }
+    with pytest.raises(AssertionError, match="duplicate row a t"):
+        parse_matrix(text.replace("KMS key", "`t`"))
+
+
+def test_readme_lists_every_consumer_and_only_them(readme_matrix):
+    assert list(readme_matrix) == list(CONSUMER_IDS)
+
+
+def test_catalog_agrees_with_readme(readme_matrix):
+    catalog_matrix = {c.id: c.matrix() for c in CONSUMERS}
+    assert catalog_matrix == readme_matrix, "README rows should be:\n" + render(catalog_matrix)
+
+
+# ---------------------------------------------------------- synthesized policies
+
+
+def table_keys_by_logical_id(environment, stack_name: str) -> dict[str, str]:
+    by_name = {environment.config.table_name(spec): spec.key for spec in catalog.TABLES}
+    return {
+        logical_id: by_name[resource["Properties"]["TableName"]]
+        for logical_id, resource in environment.templates[stack_name]["Resources"].items()
+        if resource["Type"] == "AWS::DynamoDB::GlobalTable"
+    }
+
+
+def key_arn_import(environment) -> dict[str, str]:
+    """``{"Fn::ImportValue": <export>}`` of the environment key's ARN, as its stack exports it."""
+    key_template = environment.templates[environment.stacks.key_stack.stack_name]
+    (key_id,) = [
+        lid for lid, r in key_template["Resources"].items() if r["Type"] == "AWS::KMS::Key"
+    ]
+    (export,) = [
+        output["Export"]["Name"]
+        for output in key_template["Outputs"].values()
+        if output["Value"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    ]
+    return {"Fn::ImportValue": export}
+
+
+def resource_name(resource: Any, tables: dict[str, str], key_import: dict[str, str]) -> str:
+    """A policy Resource as its access-matrix name; anything unexpected fails."""
+    if resource == key_import:
+        return KMS_KEY
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        logical_id, attribute = resource["Fn::GetAtt"]
+        assert attribute == "Arn"
+        return tables[logical_id]
+    if isinstance(resource, dict) and "Fn::Join" in resource:
+        delimiter, (table_arn, suffix) = resource["Fn::Join"]
+        assert delimiter == ""
+        index = re.fullmatch(r"/index/([\w.-]+)", suffix)
+        assert index, f"not a named index ARN: {suffix!r}"
+        return f"{resource_name(table_arn, tables, key_import)}/index/{index[1]}"
+    raise AssertionError(f"unexpected policy resource {resource!r}")
+
+
+def listed(value: Any) -> list[Any]:
+    """A policy field that may hold one value or a list, as a list."""
+    return list(value) if isinstance(value, list) else [value]
+
+
+def policy_of(environment, consumer_id: str) -> tuple[str, str, dict[str, Any]]:
+    """(stack name, logical id, resource) of one consumer's managed policy."""
+    access = environment.stacks.consumers[consumer_id]
+    stack = cdk.Stack.of(access)
+    logical_id = stack.get_logical_id(access.policy.node.default_child)
+    return (
+        stack.stack_name,
+        logical_id,
+        environment.templates[stack.stack_name]["Resources"][logical_id],
+    )
+
+
+def template_matrix(environment, consumer_id: str) -> dict[str, frozenset[str]]:
+    stack_name, _, policy = policy_of(environment, consumer_id)
+    assert policy["Type"] == "AWS::IAM::ManagedPolicy"
+    tables = table_keys_by_logical_id(environment, stack_name)
+    key_import = key_arn_import(environment)
+    via_dynamodb = {
+        "StringEquals": {"kms:ViaService": f"dynamodb.{environment.config.region}.amazonaws.com"}
+    }
+    found: dict[str, set[str]] = {}
+    for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+        assert set(statement) <= {"Effect", "Action", "Resource", "Condition"}, statement
+        assert statement["Effect"] == "Allow"
+        for resource in listed(statement["Resource"]):
+            name = resource_name(resource, tables, key_import)
+            expected_condition = via_dynamodb if name == KMS_KEY else None
+            assert statement.get("Condition") == expected_condition, statement
+            found.setdefault(name, set()).update(listed(statement["Action"]))
+    return {name: frozenset(actions) for name, actions in found.items()}
+
+
+def test_every_consumer_has_a_policy_in_its_tables_stack(environment):
+    assert list(environment.stacks.consumers) == list(CONSUMER_IDS)
+    for c in CONSUMERS:
+        stack_name, _, _ = policy_of(environment, c.id)
+        assert stack_name == f"{environment.config.name}-{c.application}-data"
+
+
+def test_synthesized_policies_equal_the_readme_matrix(environment, readme_matrix):
+    synthesized = {cid: template_matrix(environment, cid) for cid in CONSUMER_IDS}
+    assert synthesized == readme_matrix, "README rows should be:\n" + render(synthesized)
+
+
+def test_created_roles_trust_the_default_principals_and_hold_only_their_policy(environment):
+    account = environment.config.account
+    root = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{account}:root"]]}
+    for consumer_id, expected in DEFAULT_PRINCIPALS.items():
+        access = environment.stacks.consumers[consumer_id]
+        stack = cdk.Stack.of(access)
+        role = environment.templates[stack.stack_name]["Resources"][
+            stack.get_logical_id(access.role.node.default_child)
+        ]
+        assert role["Type"] == "AWS::IAM::Role"
+        (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        principal = {"AWS": root} if expected == "account-root" else expected
+        assert statement == {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": principal}
+        _, policy_id, _ = policy_of(environment, consumer_id)
+        assert role["Properties"]["ManagedPolicyArns"] == [{"Ref": policy_id}]
+        assert "Policies" not in role["Properties"]
+
+
+def test_every_policy_and_role_arn_is_exported(environment):
+    env = environment.config.name
+    for c in CONSUMERS:
+        stack_name, policy_id, _ = policy_of(environment, c.id)
+        access = environment.stacks.consumers[c.id]
+        role_id = cdk.Stack.of(access).get_logical_id(access.role.node.default_child)
+        outputs = {
+            o["Export"]["Name"]: o["Value"]
+            for o in environment.templates[stack_name]["Outputs"].values()
+        }
+        assert outputs[f"{env}-{c.construct_id}PolicyArn"] == {"Ref": policy_id}
+        assert outputs[f"{env}-{c.construct_id}RoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
+
+
+# ------------------------------------------------------------------ wildcards
+
+
+def statements(value: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every policy statement anywhere in a template: identity, trust and key policies."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Statement":
+                for statement in listed(item):
+                    yield path, statement
+            else:
+                yield from statements(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from statements(item, f"{path}/{position}")
+
+
+def literals(value: Any) -> Iterator[str]:
+    """Every literal string inside a (possibly intrinsic) value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from literals(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from literals(item)
+
+
+def is_key_policy_root_statement(path: str, statement: dict[str, Any], account: str) -> bool:
+    """CDK's standard key-policy statement: account root may administer this key."""
+    principal = statement.get("Principal", {}).get("AWS", {})
+    return (
+        path.endswith("/Properties/KeyPolicy")
+        and statement.get("Effect") == "Allow"
+        and statement.get("Action") == "kms:*"
+        and statement.get("Resource") == "*"
+        and "Condition" not in statement
+        and list(literals(principal))[-1:] == [f":iam::{account}:root"]
+    )
+
+
+def wildcard_findings(template: dict[str, Any], account: str) -> list[str]:
+    findings = []
+    for path, statement in statements(template):
+        if is_key_policy_root_statement(path, statement, account):
+            continue
+        where = f"{path}: {statement}"
+        if "NotAction" in statement or "NotResource" in statement:
+            findings.append(f"NotAction/NotResource in {where}")
+        actions = listed(statement.get("Action", []))
+        if any("*" in action for action in actions):
+            findings.append(f"wildcard action in {where}")
+        touches_data = any(a.startswith(("dynamodb:", "kms:")) for a in actions)
+        resources = listed(statement.get("Resource", []))
+        if touches_data and any("*" in text for r in resources for text in literals(r)):
+            findings.append(f"wildcard DynamoDB/KMS resource in {where}")
+    return findings
+
+
+def test_wildcard_scan_finds_each_kind_of_wildcard():
+    bad = {
+        "Resources": {
+            "P": {
+                "Properties": {
+                    "PolicyDocument": {
+                        "Statement": [
+                            {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:t"},
+                            {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "*"},
+                            {
+                                "Effect": "Allow",
+                                "Action": "dynamodb:Query",
+                                "Resource": {
+                                    "Fn::Join": ["", [{"Fn::GetAtt": ["T", "Arn"]}, "/index/*"]]
+                                },
+                            },
+                            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:x"},
+                        ]
+                    }
+                }
+            },
+            # The same shape as the allowed key statement, but in an identity policy.
+            "Q": {
+                "Properties": {
+                    "PolicyDocument": {
+                        "Statement": {
+                            "Effect": "Allow",
+                            "Action": "kms:*",
+                            "Resource": "*",
+                            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        }
+                    }
+                }
+            },
+        }
+    }
+    findings = wildcard_findings(bad, "123456789012")
+    assert sum("wildcard action" in f for f in findings) == 2
+    assert sum("wildcard DynamoDB/KMS resource" in f for f in findings) == 3
+    assert sum("NotAction" in f for f in findings) == 1
+
+
+def test_no_statement_in_any_template_has_a_wildcard(environment):
+    for stack_name, template in environment.templates.items():
+        assert wildcard_findings(template, environment.config.account) == [], stack_name
+
+
+def test_the_only_exempt_statement_is_the_key_policy_root_statement(environment):
+    account = environment.config.account
+    exempt = [
+        (stack_name, path)
+        for stack_name, template in environment.templates.items()
+        for path, statement in statements(template)
+        if is_key_policy_root_statement(path, statement, account)
+    ]
+    key_stack = environment.stacks.key_stack
+    key_id = key_stack.get_logical_id(key_stack.key.node.default_child)
+    assert exempt == [(key_stack.stack_name, f"/Resources/{key_id}/Properties/KeyPolicy")]
+
+
+# ------------------------------------------------------------------- cdk-nag
+
+
+def iam_acknowledgements(scope) -> list[str]:
+    return [
+        f"{construct.node.path}: {entry.data}"
+        for construct in scope.node.find_all()
+        for entry in construct.node.metadata
+        if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+        and any(rule in str(entry.data) for rule in NAG_IAM_RULES)
+    ]
+
+
+def iam_violations(scope) -> list[str]:
+    report = AwsSolutionsChecks().validate_scope(scope)
+    return [
+        f"{v.rule_name}: {[r.resource_logical_id for r in v.violating_resources]}"
+        for v in report.violations
+        # IAM5 names its finding in the rule: "AwsSolutions-IAM5[Resource::...]".
+        if v.rule_name.split("[")[0] in NAG_IAM_RULES
+    ]
+
+
+def test_nag_finds_no_iam4_or_iam5_and_none_is_acknowledged(environment):
+    for stack in environment.stacks.applications.values():
+        assert iam_violations(stack) == [], stack.stack_name
+        assert iam_acknowledgements(stack) == [], stack.stack_name
+
+
+def test_nag_would_flag_an_index_wildcard():
+    stack = cdk.Stack(
+        cdk.App(), "Wild", env=cdk.Environment(account="123456789012", region="us-east-1")
+    )
+    iam.ManagedPolicy(
+        stack,
+        "Policy",
+        statements=[
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=["arn:aws:dynamodb:us-east-1:123456789012:table/t/index/*"],
+            )
+        ],
+    )
+    assert any(v.startswith("AwsSolutions-IAM5") for v in iam_violations(stack))
+
+
+# ------------------------------------------------------- the catalog's grants
+
+
+def test_grants_name_real_tables_and_indexes_of_the_consumers_application():
+    for c in CONSUMERS:
+        own = {spec.key for spec in catalog.APPLICATIONS[c.application]}
+        for grant in c.grants:
+            assert grant.table in own, (c.id, grant.table)
+            spec = catalog.table(grant.table)
+            if grant.index is not None:
+                spec.index(grant.index)
+                assert set(grant.actions) <= INDEX_ACTIONS, (c.id, grant.resource)
+            assert not set(grant.actions) & CONTROL_PLANE_ACTIONS, (c.id, grant.resource)
+            assert all(a.startswith("dynamodb:") and "*" not in a for a in grant.actions)
+            assert grant.reason, (c.id, grant.resource)
+
+
+def test_scan_only_where_a_seed_requires_it():
+    scans = {
+        (c.id, grant.resource)
+        for c in CONSUMERS
+        for grant in c.grants
+        if "dynamodb:Scan" in grant.actions
+    }
+    assert scans == ALLOWED_SCANS
+    assert {t for _, t in scans} == {spec.key for spec in catalog.TABLES if spec.full_scan_uses}
+
+
+def test_analyzer_holds_seed_003s_eight_actions_and_queries_each_index():
+    matrix = consumer("opportunity-analyzer").matrix()
+    assert matrix["OpportunitySessions"] == SEED_003_ACTIONS
+    for index in catalog.table("OpportunitySessions").global_indexes:
+        assert matrix[f"OpportunitySessions/index/{index.name}"] == {"dynamodb:Query"}
+
+
+def test_readers_decrypt_and_writers_also_encrypt():
+    assert consumer("trade-matching-portal").kms_actions == ("kms:Decrypt",)
+    for consumer_id in set(CONSUMER_IDS) - {"trade-matching-portal"}:
+        assert set(consumer(consumer_id).kms_actions) == {
+            "kms:Decrypt",
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+        }
+
+
+def test_unknown_consumer_names_the_valid_ids():
+    with pytest.raises(KeyError, match="unknown consumer 'portal'; valid ids: root-orchestrator"):
+        consumer("portal")
+
+
+# ----------------------------------------------- existing roles and principals
+
+EXISTING_ARN = "arn:aws:iam::111111111111:role/service/assessment-center-backend"
+OVERRIDES = {
+    "opportunity-analyzer": {"existing_role": EXISTING_ARN},
+    "trade-matching-portal": {"existing_role": "trade-portal-task-role"},
+    "root-orchestrator-service": {
+        "trusted_principal": "arn:aws:iam::111111111111:role/orchestrator-host"
+    },
+    "agent-matching-server": {"trusted_principal": "account"},
+}
+
+
+@pytest.fixture(scope="module")
+def adopted():
+    """dev, with two consumers on existing roles and two with other principals; built once."""
+    environments = {"dev": {**_dev_block(), "consumers": OVERRIDES}}
+    return synthesize(load_environment("dev", environments))
+
+
+def _dev_block() -> dict[str, Any]:
+    config = load_from_cdk_json("dev")
+    return {"account": config.account, "region": config.region}
+
+
+def test_existing_role_gets_the_policy_and_no_new_role(adopted):
+    expected = {
+        "opportunity-analyzer": ("assessment-center-backend", EXISTING_ARN),
+        "trade-matching-portal": (
+            "trade-portal-task-role",
+            {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":iam::111111111111:role/trade-portal-task-role",
+                    ],
+                ]
+            },
+        ),
+    }
+    for consumer_id, (role_name, role_arn) in expected.items():
+        access = adopted.stacks.consumers[consumer_id]
+        assert access.created_role is False
+        stack_name, _, policy = policy_of(adopted, consumer_id)
+        assert policy["Properties"]["Roles"] == [role_name]
+        template = adopted.templates[stack_name]
+        c = consumer(consumer_id)
+        roles = [
+            lid
+            for lid, r in template["Resources"].items()
+            if r["Type"] == "AWS::IAM::Role" and lid.startswith(c.construct_id)
+        ]
+        assert roles == []
+        outputs = {o["Export"]["Name"]: o["Value"] for o in template["Outputs"].values()}
+        assert outputs[f"dev-{c.construct_id}RoleArn"] == role_arn
+
+
+def test_existing_roles_do_not_change_what_is_granted(adopted, readme_matrix):
+    assert {cid: template_matrix(adopted, cid) for cid in CONSUMER_IDS} == readme_matrix
+
+
+def test_other_consumers_still_get_created_roles_with_configured_principals(adopted):
+    account = adopted.config.account
+    expected = {
+        "root-orchestrator-service": {"AWS": f"arn:aws:iam::{account}:role/orchestrator-host"},
+        "agent-matching-server": {
+            "AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{account}:root"]]}
+        },
+        "profile-migration-operator": {
+            "AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{account}:root"]]}
+        },
+        "trade-matching-orchestrator": {"Service": "bedrock-agentcore.amazonaws.com"},
+    }
+    for consumer_id, principal in expected.items():
+        access = adopted.stacks.consumers[consumer_id]
+        assert access.created_role is True
+        stack = cdk.Stack.of(access)
+        role = adopted.templates[stack.stack_name]["Resources"][
+            stack.get_logical_id(access.role.node.default_child)
+        ]
+        (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert statement["Principal"] == principal
+
+
+def test_adopted_environment_is_still_nag_clean(adopted):
+    for stack in adopted.stacks.applications.values():
+        assert iam_violations(stack) == [], stack.stack_name
+
+
+# ----------------------------------------------------------------- construct
+
+
+def _bare_stack() -> tuple[cdk.Stack, dynamodb.TableV2, kms.Key]:
+    stack = cdk.Stack(
+        cdk.App(), "Bare", env=cdk.Environment(account="123456789012", region="eu-west-1")
+    )
+    key = kms.Key(stack, "Key")
+    table = dynamodb.TableV2(
+        stack,
+        "Profiles",
+        partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+    )
+    return stack, table, key
+
+
+@pytest.mark.parametrize(
+    ("existing_role", "assumed_by"),
+    [("some-role", iam.ServicePrincipal("lambda.amazonaws.com")), (None, None)],
+)
+def test_construct_needs_exactly_one_of_existing_role_and_principal(existing_role, assumed_by):
+    stack, table, key = _bare_stack()
+    with pytest.raises(ValueError, match="exactly one of existing_role and assumed_by"):
+        ConsumerAccess(
+            stack,
+            "Access",
+            consumer=consumer("profile-migration-operator"),
+            tables={"agent-profiles": table},
+            encryption_key=key,
+            region="eu-west-1",
+            existing_role=existing_role,
+            assumed_by=assumed_by,
+        )
+
+
+def test_construct_limits_kms_to_dynamodb_in_the_given_region():
+    from aws_cdk.assertions import Match, Template
+
+    stack, table, key = _bare_stack()
+    ConsumerAccess(
+        stack,
+        "Access",
+        consumer=consumer("profile-migration-operator"),
+        tables={"agent-profiles": table},
+        encryption_key=key,
+        region="eu-west-1",
+        assumed_by=trusted_principal("account"),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::ManagedPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                            "Condition": {
+                                "StringEquals": {
+                                    "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com"
+                                }
+                            },
+                            "Effect": "Allow",
+                            "Resource": {"Fn::GetAtt": [Match.string_like_regexp("^Key"), "Arn"]},
+                        }
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_trusted_principal_forms():
+    assert isinstance(trusted_principal("account"), iam.AccountRootPrincipal)
+    assert isinstance(trusted_principal("lambda.amazonaws.com"), iam.ServicePrincipal)
+    arn = trusted_principal("arn:aws:iam::123456789012:role/x")
+    assert isinstance(arn, iam.ArnPrincipal) and arn.arn == "arn:aws:iam::123456789012:role/x"

@@ -10,18 +10,22 @@ import catalog
 from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
 from stacks.key_stack import DataKeyStack
+from stacks.sample_data_stack import SampleDataStack
 
 
 @dataclass(frozen=True)
 class EnvironmentStacks:
     key_stack: DataKeyStack
     applications: dict[str, ApplicationDataStack]
+    sample_data: SampleDataStack | None = None
 
     def all(self) -> list:
-        return [self.key_stack, *self.applications.values()]
+        extra = [self.sample_data] if self.sample_data else []
+        return [self.key_stack, *self.applications.values(), *extra]
 
 
 KEY_COMPONENT = "data-key"
+SAMPLE_DATA_COMPONENT = "sample-data"
 STACK_COMPONENTS: tuple[str, ...] = (
     KEY_COMPONENT,
     *(f"{application}-data" for application in catalog.APPLICATIONS),
@@ -46,4 +50,16 @@ def add_environment(app: App, *, config: EnvironmentConfig) -> EnvironmentStacks
         )
         for application, specs in catalog.APPLICATIONS.items()
     }
-    return EnvironmentStacks(key_stack=key_stack, applications=applications)
+    sample_data = None
+    if config.seed_sample_data:
+        sample_data = SampleDataStack(
+            app,
+            stack_name(config, SAMPLE_DATA_COMPONENT),
+            config=config,
+            encryption_key=key_stack.key,
+        )
+        for application_stack in applications.values():
+            sample_data.add_stack_dependency(application_stack, "seeds the tables these stacks own")
+    return EnvironmentStacks(
+        key_stack=key_stack, applications=applications, sample_data=sample_data
+    )

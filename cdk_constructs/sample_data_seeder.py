@@ -62,6 +62,9 @@ class SampleDataSeeder(Construct):
     ----------
     table_names:
         Catalog key -> physical table name, for every table with sample data.
+    function_name:
+        The seeder function's name. Its log group is ``/aws/lambda/<name>``, the
+        group the Provider framework's FAILED reason points readers to.
     encryption_key:
         The environment's CMK the tables are encrypted with.
     removal_policy:
@@ -76,6 +79,7 @@ class SampleDataSeeder(Construct):
         construct_id: str,
         *,
         table_names: Mapping[str, str],
+        function_name: str,
         encryption_key: kms.IKey,
         removal_policy: RemovalPolicy,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
@@ -86,7 +90,11 @@ class SampleDataSeeder(Construct):
         self.seeded_table_names = [table["TableName"] for table in self.properties[PROPERTY_TABLES]]
 
         self.log_group = logs.LogGroup(
-            self, "LogGroup", retention=log_retention, removal_policy=removal_policy
+            self,
+            "LogGroup",
+            log_group_name=f"/aws/lambda/{function_name}",
+            retention=log_retention,
+            removal_policy=removal_policy,
         )
         self.role = iam.Role(
             self,
@@ -98,6 +106,7 @@ class SampleDataSeeder(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
+            function_name=function_name,
             runtime=SEEDER_RUNTIME,
             architecture=lambda_.Architecture.ARM_64,
             handler="handler.on_event",

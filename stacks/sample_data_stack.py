@@ -38,6 +38,7 @@ class SampleDataStack(Stack):
             self,
             "Seeder",
             table_names={key: config.table_name(catalog.table(key)) for key in SAMPLES},
+            function_name=f"{config.name}-sample-data-seeder",
             encryption_key=encryption_key,
             removal_policy=removal,
         )

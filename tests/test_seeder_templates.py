@@ -99,8 +99,11 @@ def test_function_is_arm64_with_explicit_timeout_memory_and_log_group(environmen
     assert props["Architectures"] == ["arm64"]
     assert props["Timeout"] == 300
     assert props["MemorySize"] == 256
+    assert props["FunctionName"] == "dev-sample-data-seeder"
     log_group_id = props["LoggingConfig"]["LogGroup"]["Ref"]
     log_group = template["Resources"][log_group_id]
+    # The Provider framework's FAILED reason ends "Logs: /aws/lambda/<function name>".
+    assert log_group["Properties"]["LogGroupName"] == "/aws/lambda/dev-sample-data-seeder"
     assert log_group["Properties"]["RetentionInDays"] == 30
     assert log_group["DeletionPolicy"] == "Delete"  # dev: removal_policy destroy
     for group in resources(template, "AWS::Logs::LogGroup").values():

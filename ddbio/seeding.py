@@ -199,9 +199,9 @@ def _missing_table(client: Any, table: SeedTable) -> SeedingError:
         owner = f"the {catalog.table(table.table_key).application} data stack"
     except KeyError:
         owner = "its data stack"
-    region = getattr(getattr(client, "meta", None), "region_name", "this region")
     return SeedingError(
-        f"cannot seed {table.table_name}: the table does not exist in {region}; deploy "
+        f"cannot seed {table.table_name}: the table does not exist in "
+        f"{client.meta.region_name}; deploy "
         f"{owner} (or create the local tables) first, then seed again"
     )
 

@@ -10,10 +10,11 @@ import pytest
 from moto import mock_aws
 
 import catalog
-from catalog.samples import SAMPLES
+from catalog.samples import SAMPLES, SampleDataError
 from ddbctl.cli import main
+from ddbctl.commands import seed as seed_command
 from ddbctl.seeding import SeedRefusedError, seed_environment
-from ddbio import dynamodb_client
+from ddbio import UnprocessedItemsError, dynamodb_client
 from ddbio.table_definitions import create_table
 from settings import load_from_cdk_json
 from tests.conftest import ROOT
@@ -174,3 +175,20 @@ def test_seed_environment_returns_items_written_per_table():
         staging.table_name(catalog.table(key)): len(items) for key, items in SAMPLES.items()
     }
     assert all(name.startswith("staging-") for name in written)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        UnprocessedItemsError("dev-agent-profiles", [{"PutRequest": {}}], 8),
+        SampleDataError("1 sample data problem(s): x (fix catalog/samples/)"),
+    ],
+    ids=["throttled", "bad-sample-data"],
+)
+def test_seeding_failures_are_one_line_and_exit_1(monkeypatch, capsys, error):
+    def fail(**_):
+        raise error
+
+    monkeypatch.setattr(seed_command, "seed_environment", fail)
+    assert main(["seed", "--env", "dev", "--endpoint-url", "http://127.0.0.1:1"]) == 1
+    assert capsys.readouterr().err == f"ddbctl seed: error: {error}\n"

@@ -12,6 +12,7 @@ from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
 from stacks.consumer_access import add_consumer_access
 from stacks.key_stack import DataKeyStack
+from stacks.sample_data_stack import SampleDataStack
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,15 @@ class EnvironmentStacks:
     key_stack: DataKeyStack
     applications: dict[str, ApplicationDataStack]
     consumers: dict[str, ConsumerAccess] = field(default_factory=dict)
+    sample_data: SampleDataStack | None = None
 
     def all(self) -> list:
-        return [self.key_stack, *self.applications.values()]
+        extra = [self.sample_data] if self.sample_data else []
+        return [self.key_stack, *self.applications.values(), *extra]
 
 
 KEY_COMPONENT = "data-key"
+SAMPLE_DATA_COMPONENT = "sample-data"
 STACK_COMPONENTS: tuple[str, ...] = (
     KEY_COMPONENT,
     *(f"{application}-data" for application in catalog.APPLICATIONS),
@@ -52,4 +56,19 @@ def add_environment(app: App, *, config: EnvironmentConfig) -> EnvironmentStacks
     consumers = {}
     for stack in applications.values():
         consumers.update(add_consumer_access(stack, config=config, encryption_key=key_stack.key))
-    return EnvironmentStacks(key_stack=key_stack, applications=applications, consumers=consumers)
+    sample_data = None
+    if config.seed_sample_data:
+        sample_data = SampleDataStack(
+            app,
+            stack_name(config, SAMPLE_DATA_COMPONENT),
+            config=config,
+            encryption_key=key_stack.key,
+        )
+        for application_stack in applications.values():
+            sample_data.add_stack_dependency(application_stack, "seeds the tables these stacks own")
+    return EnvironmentStacks(
+        key_stack=key_stack,
+        applications=applications,
+        consumers=consumers,
+        sample_data=sample_data,
+    )

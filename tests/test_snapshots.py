@@ -9,7 +9,7 @@ import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from settings import ENVIRONMENT_NAMES
-from stacks.environment import STACK_COMPONENTS
+from stacks.environment import SAMPLE_DATA_COMPONENT, STACK_COMPONENTS
 from tests.masking import mask
 
 
@@ -34,3 +34,9 @@ def test_masking_hides_accounts_and_hashes():
         }
     )
     assert masked == {"Arn": "arn:aws:iam::<ACCOUNT>:role/x", "S3Key": "<ASSET-HASH>.zip"}
+
+
+def test_sample_data_snapshot(environments, snapshot_json):
+    """Only environments with ``seed_sample_data`` have this stack; dev does."""
+    template = environments["dev"].templates[f"dev-{SAMPLE_DATA_COMPONENT}"]
+    assert mask(template) == snapshot_json

@@ -1,0 +1,41 @@
+"""``ddbctl seed``: write the catalog's sample data into an environment's tables."""
+
+from __future__ import annotations
+
+import argparse
+
+from catalog.samples import SampleDataError
+from ddbctl.context import CommandContext
+from ddbctl.errors import CliError
+from ddbctl.parser import add_env_arguments
+from ddbctl.seeding import SeedRefusedError, seed_environment
+from ddbio.batch_writer import UnprocessedItemsError
+from ddbio.seeding import SeedingError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "seed",
+        help="write the catalog's sample data into an environment's tables",
+        description="Upsert the sample items (catalog/samples/) into the environment's tables, "
+        "through the same code the deployed seeder runs. Idempotent: keys are fixed. "
+        "Refuses prod.",
+    )
+    add_env_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.env == "prod":
+        raise CliError(
+            "refusing to seed prod: sample data never goes to prod; use --env dev or --env staging"
+        )
+    context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
+    try:
+        written = seed_environment(client=context.client(), config=context.config)
+    except (SeedRefusedError, SeedingError, SampleDataError, UnprocessedItemsError) as error:
+        raise CliError(str(error)) from None
+    for table_name, count in written.items():
+        print(f"{table_name:<42} {count} item(s) upserted")
+    print(f"seeded {sum(written.values())} item(s) into {len(written)} table(s)")
+    return 0

@@ -1,0 +1,39 @@
+"""Seed an environment's tables with the catalog's sample data, outside CloudFormation.
+
+Used by ``ddbctl seed`` and ``ddbctl local up``. It builds the same
+properties the deployed custom resource carries and runs them through the
+seeder Lambda's own code path (``ddbio.seeding.apply_event`` with a Create
+event), so local, moto and deployed tables get identical items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import catalog
+from catalog.samples import SAMPLES
+from ddbio.batch_writer import BackoffPolicy
+from ddbio.seeding import apply_event, build_properties
+from settings import EnvironmentConfig
+
+
+class SeedRefusedError(Exception):
+    """Seeding this environment is not allowed; the message says why."""
+
+
+def seed_environment(
+    *, client: Any, config: EnvironmentConfig, policy: BackoffPolicy | None = None
+) -> dict[str, int]:
+    """Upsert every sample item into ``config``'s tables; table name -> items written.
+
+    Refuses prod whatever its config says: sample data never goes there.
+    """
+    if config.name == "prod":
+        raise SeedRefusedError(
+            "refusing to seed prod: sample data never goes to prod; use --env dev or --env staging"
+        )
+    properties = build_properties(
+        table_names={key: config.table_name(catalog.table(key)) for key in SAMPLES}
+    )
+    event = {"RequestType": "Create", "ResourceProperties": properties}
+    return apply_event(event, client=client, policy=policy).written

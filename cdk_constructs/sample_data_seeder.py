@@ -147,9 +147,8 @@ class SampleDataSeeder(Construct):
                 sid="SeedTables",
                 actions=[
                     "dynamodb:BatchWriteItem",
-                    "dynamodb:DeleteItem",
+                    # BatchWriteItem is authorized as itself, not as PutItem/DeleteItem.
                     "dynamodb:DescribeTable",
-                    "dynamodb:PutItem",
                 ],
                 resources=table_arns,
             )

@@ -156,11 +156,8 @@ class _Judge:
                 new,
                 f"{_join(operations)} in one deploy; DynamoDB creates or deletes one GSI "
                 "per update, so the deploy fails",
-                "change one GSI per deploy: "
-                + ", then ".join(
-                    f"{step} ({'deploy first' if i == 0 else 'next deploy'})"
-                    for i, step in enumerate(operations)
-                ),
+                f"one GSI change per deploy: {operations[0]} first and deploy, then "
+                + ", then ".join(f"{step} in the next deploy" for step in operations[1:]),
             )
         elif operations:
             verb, name = operations[0].split(" ", 1)

@@ -201,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if stale:
         raise CliError(
-            f"{', '.join(stale)} do(es) not match the templates: run `make lock` and commit it",
+            f"the lock is out of date ({', '.join(stale)}): run `make lock` and commit it",
             exit_code=EXIT_FAILURE,
         )
     if allowed and not args.baseline_ref:

@@ -62,15 +62,6 @@ DROP_PATH = (
 )
 
 
-def _replacement_outcome(table: TableIdentity) -> str:
-    if table.table_name:
-        return (
-            "CloudFormation must replace the table, and cannot replace a custom-named one, "
-            "so the whole stack update fails"
-        )
-    return "CloudFormation replaces the table with a new, empty one"
-
-
 class _Judge:
     def __init__(self, *, environment: str, protected: bool, retains_tables: bool) -> None:
         self.environment = environment
@@ -84,11 +75,22 @@ class _Judge:
     def allowed(self, table: TableIdentity, change: str, outcome: str) -> None:
         self.findings.append(Finding(self.environment, table.label, False, change, outcome))
 
+    def _replacement(self, old: TableIdentity, new: TableIdentity) -> str:
+        """What CloudFormation does when it must replace ``old`` by ``new``."""
+        if new.table_name and new.table_name == old.table_name:
+            return (
+                "CloudFormation must replace the table and cannot create a second table with "
+                "the same custom name, so the whole stack update fails"
+            )
+        fate = "orphans" if self.retains_tables else "deletes"
+        return f"CloudFormation creates a new, empty table and {fate} the old one with its data"
+
     def moved(self, old: TableIdentity, new: TableIdentity) -> None:
         self.unsafe(
             new,
             f"moves from {old.resource_id} to {new.resource_id} (construct id or stack "
-            f"changed); {_replacement_outcome(new)}",
+            "changed); CloudFormation would create a second table with a name the old one "
+            "still holds, so the deploy fails (or, if the old one goes first, starts empty)",
             MOVE_PATH,
         )
 
@@ -117,7 +119,7 @@ class _Judge:
 
     def _replaced(self, old: TableIdentity, new: TableIdentity) -> bool:
         before = len(self.findings)
-        outcome = _replacement_outcome(new)
+        outcome = self._replacement(old, new)
         if old.table_name != new.table_name:
             self.unsafe(
                 new,

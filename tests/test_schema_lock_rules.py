@@ -133,7 +133,9 @@ def test_key_attribute_type_change_replaces(locked):
     assert "opportunityId (S, RANGE) to sessionId (S, HASH) + opportunityId (N, RANGE)" in (
         finding.change
     )
-    assert "cannot replace a custom-named one, so the whole stack update fails" in finding.change
+    assert "cannot create a second table with the same custom name, so the whole stack update " in (
+        finding.change
+    )
     assert finding.detail.startswith("changing a key replaces the table: create a new table")
 
 
@@ -146,7 +148,7 @@ def test_unnamed_table_replacement_says_data_is_lost(locked):
         sessions.resource_id: dataclasses.replace(unnamed[sessions.resource_id], keys=keys),
     }
     finding = only(judge(unnamed, current))
-    assert "replaces the table with a new, empty one" in finding.change
+    assert "creates a new, empty table and orphans the old one with its data" in finding.change
     assert finding.table == sessions.resource_id
 
 
@@ -167,7 +169,15 @@ def test_physical_rename_replaces(locked):
     finding = only(judge(locked, current))
     assert finding.unsafe
     assert f"is renamed from {SESSIONS} to staging-Sessions" in finding.change
+    assert "creates a new, empty table and orphans the old one with its data" in finding.change
     assert "table_names in cdk.json" in finding.detail
+
+
+def test_physical_rename_in_dev_deletes_the_old_table(locked):
+    current = with_table(locked, SESSIONS, table_name="staging-Sessions")
+    finding = only(judge(locked, current, protected=False, retains_tables=False))
+    assert finding.unsafe
+    assert "creates a new, empty table and deletes the old one with its data" in finding.change
 
 
 def test_construct_rename_is_a_move_not_a_drop_and_a_create(locked):
@@ -178,6 +188,7 @@ def test_construct_rename_is_a_move_not_a_drop_and_a_create(locked):
     finding = only(judge(locked, current))
     assert finding.unsafe
     assert f"moves from {sessions.resource_id} to {moved.resource_id}" in finding.change
+    assert "a name the old one still holds, so the deploy fails" in finding.change
     assert "keep the table's construct id" in finding.detail
     assert "`cdk import`" in finding.detail
 

@@ -145,7 +145,11 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def _update(configs: list[EnvironmentConfig], current: dict[str, dict], lock_dir: Path) -> int:
+def _update(
+    configs: list[EnvironmentConfig],
+    current: dict[str, dict[str, TableIdentity]],
+    lock_dir: Path,
+) -> int:
     for config in configs:
         path = lock_path(lock_dir, config.name)
         try:

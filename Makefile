@@ -31,6 +31,7 @@ synth: setup
 
 test: setup
 	$(PYTHON) -m pytest
+	$(PYTHON) -m ddbctl check-changes
 
 lint: setup
 	$(PYTHON) -m ruff check .
@@ -42,6 +43,11 @@ format: setup
 
 update-snapshots: setup
 	$(PYTHON) -m pytest tests/test_snapshots.py --snapshot-update
+
+# Rewrite schema-lock/<env>.json from the templates, after the change was reviewed.
+.PHONY: lock
+lock: setup
+	$(PYTHON) -m ddbctl check-changes --update-lock
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache

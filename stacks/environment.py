@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aws_cdk import App
 
 import catalog
+from catalog import TableSpec
 from cdk_constructs.consumer_access import ConsumerAccess
 from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
@@ -39,8 +41,18 @@ def stack_name(config: EnvironmentConfig, component: str) -> str:
     return f"{config.name}-{component}"
 
 
-def add_environment(app: App, *, config: EnvironmentConfig) -> EnvironmentStacks:
-    """Add the shared key stack and one stack per application for ``config``."""
+def add_environment(
+    app: App,
+    *,
+    config: EnvironmentConfig,
+    applications: Mapping[str, tuple[TableSpec, ...]] | None = None,
+) -> EnvironmentStacks:
+    """Add the shared key stack and one stack per application for ``config``.
+
+    ``applications`` defaults to ``catalog.APPLICATIONS``; the schema-lock tests
+    pass a modified copy to synthesize a would-be change without patching globals.
+    """
+    catalog_applications = catalog.APPLICATIONS if applications is None else applications
     key_stack = DataKeyStack(app, stack_name(config, KEY_COMPONENT), config=config)
     applications = {
         application: ApplicationDataStack(
@@ -51,7 +63,7 @@ def add_environment(app: App, *, config: EnvironmentConfig) -> EnvironmentStacks
             config=config,
             encryption_key=key_stack.key,
         )
-        for application, specs in catalog.APPLICATIONS.items()
+        for application, specs in catalog_applications.items()
     }
     consumers = {}
     for stack in applications.values():

@@ -1,0 +1,213 @@
+"""``ddbctl check-changes``: stop table changes that would fail a deploy or lose data.
+
+Compares the synthesized templates with the committed schema lock
+(``schema-lock/<env>.json``). Exit 0 when every change is allowed (it says
+what each will do), 1 on any unsafe change (each line names the safe
+multi-step path), 2 on a usage problem or a missing lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+from pathlib import Path
+
+from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+from schema_lock.identity import TableIdentity, table_identities
+from schema_lock.lockfile import (
+    LOCK_DIR,
+    PROJECT_ROOT,
+    LockError,
+    lock_path,
+    parse_lock,
+    read_lock,
+    write_lock,
+)
+from schema_lock.rules import Finding, compare
+from schema_lock.templates import (
+    TemplateError,
+    Templates,
+    read_cloud_assembly,
+    synthesize,
+)
+from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check-changes",
+        help="fail on table changes that would replace a table or fail the deploy",
+        description="Compare the synthesized templates with the schema lock "
+        "(schema-lock/<env>.json) and fail, naming the safe multi-step path, on a change "
+        "that would replace a table, add or remove more than one GSI at once, change a GSI "
+        "in place, rename TTL in one step, or drop a staging or prod table.",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        choices=ENVIRONMENT_NAMES,
+        help="environment to check; repeat for several (default: all)",
+    )
+    parser.add_argument(
+        "--cdk-out",
+        metavar="DIR",
+        help="read templates from a `cdk synth --output` directory instead of synthesizing "
+        "in-process; {env} is replaced by the environment name (e.g. cdk.out.{env})",
+    )
+    parser.add_argument(
+        "--lock-dir",
+        type=Path,
+        default=LOCK_DIR,
+        help="where the <env>.json locks live (default: schema-lock/)",
+    )
+    parser.add_argument(
+        "--baseline-ref",
+        metavar="REF",
+        help="judge the changes against the locks at git REF (a pull request's base) and "
+        "require the working-tree locks to match the templates",
+    )
+    parser.add_argument(
+        "--update-lock",
+        action="store_true",
+        help="rewrite the locks from the templates (what `make lock` runs, after review)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _environments(requested: list[str] | None) -> list[EnvironmentConfig]:
+    names = list(dict.fromkeys(requested or ENVIRONMENT_NAMES))
+    try:
+        return [load_from_cdk_json(name) for name in names]
+    except ConfigError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+
+
+def _templates(configs: list[EnvironmentConfig], cdk_out: str | None) -> dict[str, Templates]:
+    try:
+        if cdk_out is None:
+            return synthesize(configs)
+        return {
+            config.name: read_cloud_assembly(
+                Path(cdk_out.replace("{env}", config.name)), config.name
+            )
+            for config in configs
+        }
+    except TemplateError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+
+
+def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIdentity]:
+    """The lock as committed at ``ref``; empty when the lock did not exist there yet."""
+    git = shutil.which("git")
+    if git is None:
+        raise CliError("--baseline-ref needs git on PATH", exit_code=EXIT_USAGE)
+    spec = f"{ref}:./{environment}.json"
+    # Arguments are a fixed command plus a ref and a path, never a shell string.
+    result = subprocess.run(  # noqa: S603
+        [git, "show", spec], cwd=lock_dir, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        if "does not exist in" in result.stderr or "exists on disk, but not in" in result.stderr:
+            print(f"note [{environment}]: {ref} has no lock yet; every table counts as new")
+            return {}
+        raise CliError(
+            f"cannot read the lock at git ref {ref!r} ({result.stderr.strip()}): fetch the "
+            "base branch first (actions/checkout with fetch-depth: 0)",
+            exit_code=EXIT_USAGE,
+        )
+    try:
+        return parse_lock(
+            result.stdout, source=f"{ref}:{environment}.json", environment=environment
+        )
+    except LockError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+
+
+def _judge(
+    config: EnvironmentConfig,
+    locked: dict[str, TableIdentity],
+    current: dict[str, TableIdentity],
+) -> list[Finding]:
+    return compare(
+        environment=config.name,
+        locked=locked,
+        current=current,
+        protected=config.protected,
+        retains_tables=config.removal_policy == "retain",
+    )
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _update(
+    configs: list[EnvironmentConfig],
+    current: dict[str, dict[str, TableIdentity]],
+    lock_dir: Path,
+) -> int:
+    for config in configs:
+        path = lock_path(lock_dir, config.name)
+        try:
+            previous = read_lock(path, config.name)
+        except LockError:
+            previous = {}
+        for finding in _judge(config, previous, current[config.name]):
+            print(f"recorded: {finding.line()}")
+        changed = write_lock(path, config.name, current[config.name])
+        state = "updated" if changed else "unchanged"
+        print(f"{_relative(path)}: {state} ({len(current[config.name])} tables)")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.update_lock and args.baseline_ref:
+        raise CliError(
+            "--update-lock and --baseline-ref do not combine: run them separately",
+            exit_code=EXIT_USAGE,
+        )
+    configs = _environments(args.env)
+    templates = _templates(configs, args.cdk_out)
+    current = {config.name: table_identities(templates[config.name]) for config in configs}
+    if args.update_lock:
+        return _update(configs, current, args.lock_dir)
+
+    unsafe = allowed = 0
+    stale: list[str] = []
+    for config in configs:
+        path = lock_path(args.lock_dir, config.name)
+        try:
+            working = read_lock(path, config.name)
+        except LockError as error:
+            raise CliError(str(error), exit_code=EXIT_USAGE) from None
+        if args.baseline_ref:
+            baseline = _git_lock(args.baseline_ref, args.lock_dir, config.name)
+            if working != current[config.name]:
+                stale.append(_relative(path))
+        else:
+            baseline = working
+        findings = _judge(config, baseline, current[config.name])
+        for finding in findings:
+            print(finding.line())
+        if not findings:
+            print(f"ok [{config.name}] {len(current[config.name])} tables match the lock")
+        unsafe += sum(finding.unsafe for finding in findings)
+        allowed += sum(not finding.unsafe for finding in findings)
+
+    if unsafe:
+        raise CliError(
+            f"{unsafe} unsafe table change(s): follow the safe path on each UNSAFE line",
+            exit_code=EXIT_FAILURE,
+        )
+    if stale:
+        raise CliError(
+            f"the lock is out of date ({', '.join(stale)}): run `make lock` and commit it",
+            exit_code=EXIT_FAILURE,
+        )
+    if allowed and not args.baseline_ref:
+        print("allowed changes: after review, record them with `make lock` and commit schema-lock/")
+    return 0

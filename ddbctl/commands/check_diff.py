@@ -1,0 +1,152 @@
+"""``ddbctl check-diff``: the pull-request gate over one environment's ``cdk diff``.
+
+It fails when the diff replaces, destroys or orphans a stateful resource, or
+when ``check-changes`` (whose output and exit code it is handed) failed, and
+writes the Markdown comment the diff workflow posts on the pull request.
+A maintainer can accept a reviewed stateful change with ``--accept-stateful``
+(the workflow passes it when the PR has the ``stateful-change-approved`` label).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+from schema_lock.cdk_diff import StatefulChange, parse_cdk_diff
+from settings import ENVIRONMENT_NAMES
+
+COMMENT_MARKER = "<!-- ddbctl cdk-diff {env} -->"
+APPROVAL_LABEL = "stateful-change-approved"
+# GitHub rejects comments over 65,536 characters; leave room for the summary.
+MAX_DIFF_CHARS = 55_000
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check-diff",
+        help="fail on stateful replacements or deletions in `cdk diff` output",
+        description="Read one environment's `cdk diff` output, fail if it replaces, destroys "
+        "or orphans a table, key, backup resource or bucket (or if check-changes failed), "
+        "and optionally write the pull-request comment.",
+    )
+    parser.add_argument("diff_file", type=Path, help="captured `cdk diff --all` output")
+    parser.add_argument("--env", required=True, choices=ENVIRONMENT_NAMES)
+    parser.add_argument(
+        "--schema-report",
+        type=Path,
+        help="captured output of `ddbctl check-changes` for the same environment",
+    )
+    parser.add_argument(
+        "--schema-exit",
+        type=int,
+        default=0,
+        help="exit code of that check-changes run (default 0)",
+    )
+    parser.add_argument("--comment", type=Path, help="write the PR comment (Markdown) here")
+    parser.add_argument(
+        "--accept-stateful",
+        action="store_true",
+        help=f"report but accept reviewed stateful changes (the {APPROVAL_LABEL} label)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise CliError(
+            f"cannot read {what} {path}: {error.strerror}", exit_code=EXIT_USAGE
+        ) from None
+
+
+def _fence(text: str) -> str:
+    # A line of only backticks at least as long as the fence would close it early.
+    fences = [line.strip() for line in text.splitlines() if set(line.strip()) == {"`"}]
+    longest = max((len(fence) for fence in fences), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}\n{text.rstrip()}\n{ticks}"
+
+
+def render_comment(
+    *,
+    environment: str,
+    diff: str,
+    changes: list[StatefulChange],
+    schema_report: str | None,
+    schema_exit: int,
+    accepted: bool,
+) -> str:
+    """The PR comment: verdict first, then the findings, then the full diff folded."""
+    blocked = bool(changes) or schema_exit != 0
+    if not blocked:
+        verdict = "no stateful resource is replaced or removed"
+    elif accepted and schema_exit in (0, EXIT_FAILURE):
+        verdict = f"stateful changes accepted by the `{APPROVAL_LABEL}` label"
+    else:
+        verdict = "**blocked**: this would lose data or fail the deploy"
+    lines = [
+        COMMENT_MARKER.format(env=environment),
+        f"### `cdk diff` for **{environment}**: {verdict}",
+        "",
+    ]
+    if changes:
+        lines += ["Stateful resources:", ""]
+        lines += [f"- {change.line()}" for change in changes]
+        lines.append("")
+    if schema_report is not None:
+        lines += [f"Schema lock (`check-changes`, exit {schema_exit}):", "", _fence(schema_report)]
+        lines.append("")
+    shown = diff if len(diff) <= MAX_DIFF_CHARS else diff[:MAX_DIFF_CHARS]
+    note = "" if shown is diff else f" (first {MAX_DIFF_CHARS} of {len(diff)} characters)"
+    lines += [
+        f"<details><summary>Full diff{note}</summary>",
+        "",
+        _fence(shown),
+        "",
+        "</details>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    diff = _read(args.diff_file, "diff output")
+    schema_report = (
+        _read(args.schema_report, "check-changes output") if args.schema_report else None
+    )
+    changes = parse_cdk_diff(diff)
+    if args.comment:
+        args.comment.write_text(
+            render_comment(
+                environment=args.env,
+                diff=diff,
+                changes=changes,
+                schema_report=schema_report,
+                schema_exit=args.schema_exit,
+                accepted=args.accept_stateful,
+            ),
+            encoding="utf-8",
+        )
+    for change in changes:
+        print(f"{'accepted' if args.accept_stateful else 'UNSAFE'} [{args.env}] {change.line()}")
+    if args.schema_exit not in (0, EXIT_FAILURE):
+        raise CliError(
+            f"check-changes could not run (exit {args.schema_exit}): fix the error it printed",
+            exit_code=EXIT_FAILURE,
+        )
+    if args.accept_stateful:
+        return 0
+    if changes:
+        raise CliError(
+            f"{len(changes)} stateful resource(s) replaced or removed in {args.env}: split the "
+            f"change as check-changes says, or have a maintainer add the {APPROVAL_LABEL} label",
+            exit_code=EXIT_FAILURE,
+        )
+    if args.schema_exit:
+        raise CliError(
+            f"check-changes found unsafe table changes in {args.env}: follow its safe paths",
+            exit_code=EXIT_FAILURE,
+        )
+    print(f"ok [{args.env}] no stateful resource is replaced or removed")
+    return 0

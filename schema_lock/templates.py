@@ -8,6 +8,7 @@ checks exactly the assembly that ``cdk diff`` compares.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,17 @@ def _belongs(stack_name: str, environment: str) -> bool:
     return stack_name.startswith(f"{environment}-")
 
 
+PROJECT_NODE_BIN = Path(__file__).resolve().parent.parent / "node_modules" / ".bin"
+
+
+def _prefer_project_node() -> None:
+    """jsii runs the first ``node`` on PATH; the project's Node 22 avoids Node 20's EOL banner."""
+    if (PROJECT_NODE_BIN / "node").exists() and not os.environ.get("PATH", "").startswith(
+        str(PROJECT_NODE_BIN)
+    ):
+        os.environ["PATH"] = f"{PROJECT_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
 def synthesize(
     configs: Iterable[EnvironmentConfig],
     *,
@@ -37,6 +49,7 @@ def synthesize(
     ``applications`` overrides the catalog (tests synthesize would-be changes);
     ``outdir`` keeps the cloud assembly, as ``cdk synth --output`` would.
     """
+    _prefer_project_node()
     import aws_cdk as cdk  # CDK is only needed here, so the rest stays importable without it.
 
     from stacks.environment import add_environment

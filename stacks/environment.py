@@ -10,20 +10,24 @@ import catalog
 from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
 from stacks.key_stack import DataKeyStack
+from stacks.operations_stack import OperationsStack
 
 
 @dataclass(frozen=True)
 class EnvironmentStacks:
     key_stack: DataKeyStack
     applications: dict[str, ApplicationDataStack]
+    operations: OperationsStack
 
     def all(self) -> list:
-        return [self.key_stack, *self.applications.values()]
+        return [self.key_stack, self.operations, *self.applications.values()]
 
 
 KEY_COMPONENT = "data-key"
+OPERATIONS_COMPONENT = "operations"
 STACK_COMPONENTS: tuple[str, ...] = (
     KEY_COMPONENT,
+    OPERATIONS_COMPONENT,
     *(f"{application}-data" for application in catalog.APPLICATIONS),
 )
 
@@ -46,4 +50,12 @@ def add_environment(app: App, *, config: EnvironmentConfig) -> EnvironmentStacks
         )
         for application, specs in catalog.APPLICATIONS.items()
     }
-    return EnvironmentStacks(key_stack=key_stack, applications=applications)
+    operations = OperationsStack(
+        app,
+        stack_name(config, OPERATIONS_COMPONENT),
+        config=config,
+        encryption_key=key_stack.key,
+    )
+    for application in applications.values():
+        operations.operate(application)
+    return EnvironmentStacks(key_stack=key_stack, applications=applications, operations=operations)

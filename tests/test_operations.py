@@ -40,6 +40,7 @@ def stat_metrics(alarm: dict) -> list[dict]:
     if "MetricName" in properties:
         return [
             {
+                "Namespace": properties["Namespace"],
                 "MetricName": properties["MetricName"],
                 "Dimensions": properties["Dimensions"],
                 "Stat": properties["Statistic"],
@@ -53,10 +54,13 @@ def stat_metrics(alarm: dict) -> list[dict]:
 
 
 def alarm_coverage(environment) -> dict[tuple[str, str | None, str], dict]:
-    """``{(table logical id, index or None, metric name): alarm}`` for every data-layer alarm."""
+    """``{(table logical id, index or None, metric name): (stack, alarm)}`` for every
+    DynamoDB alarm (alarms on other services, if any, are not ours to check)."""
     coverage = {}
     for stack_name, _, alarm in resources(environment, "AWS::CloudWatch::Alarm"):
         metrics = stat_metrics(alarm)
+        if {metric["Namespace"] for metric in metrics} != {"AWS/DynamoDB"}:
+            continue
         names = {metric["MetricName"] for metric in metrics}
         assert len(names) == 1, alarm["Properties"]["AlarmName"]
         dimensions = {d["Name"]: d["Value"] for d in metrics[0]["Dimensions"]}

@@ -9,8 +9,11 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Scanners get their own venv: checkov pins an older boto3 and many other packages.
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean
+.PHONY: setup synth test lint format update-snapshots clean scan scan-setup
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -23,15 +26,29 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(SCAN_STAMP): requirements-scan.txt
+	test -x $(SCAN_VENV)/bin/python || python3 -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	touch $@
+
+scan-setup: $(SCAN_STAMP)
+
 synth: setup
 	@for env in $(ENVIRONMENTS); do \
 	  echo "synth $$env -> cdk.out.$$env"; \
 	  cdk synth --quiet --context env=$$env --output cdk.out.$$env || exit 1; \
 	done
 
-test: setup
+# The scan runs after the tests so CI enforces it; scan-setup comes first so the
+# scanner self-tests in tests/test_scan.py run rather than skip.
+test: setup scan-setup
 	$(PYTHON) -m pytest
 	$(PYTHON) -m ddbctl check-changes
+	$(MAKE) --no-print-directory scan
+
+# cfn-lint (info rules on) and checkov over every environment's templates.
+scan: synth scan-setup
+	scripts/scan.sh $(ENVIRONMENTS)
 
 lint: setup
 	$(PYTHON) -m ruff check .

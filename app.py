@@ -8,10 +8,23 @@ This is the only place that reads CDK context. It validates it into an
 import sys
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, NagPack
 
-from settings import ConfigError, load_environment
+from compliance import DataLayerChecks
+from settings import ConfigError, EnvironmentConfig, load_environment
 from stacks.environment import add_environment
+
+
+def security_checks(app: cdk.App, config: EnvironmentConfig) -> list[NagPack]:
+    """cdk-nag packs that fail synth on any unacknowledged finding.
+
+    AwsSolutions skips AWS::DynamoDB::GlobalTable (what TableV2 emits), so our
+    own pack checks the tables with what this environment requires.
+    """
+    return [
+        AwsSolutionsChecks(app),
+        DataLayerChecks(app, protected=config.protected, require_backup=config.backup_enabled),
+    ]
 
 
 def main() -> None:
@@ -23,7 +36,7 @@ def main() -> None:
     except ConfigError as error:
         sys.exit(f"error: {error}")
     add_environment(app, config=config)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(*security_checks(app, config))
     app.synth()
 
 

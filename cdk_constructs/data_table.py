@@ -7,7 +7,15 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from catalog import AttributeType, GlobalIndex, KeyAttribute, Projection, TableSpec
+from catalog import (
+    AttributeType,
+    Capacity,
+    GlobalIndex,
+    KeyAttribute,
+    Projection,
+    ProvisionedBilling,
+    TableSpec,
+)
 
 _ATTRIBUTE_TYPES = {
     AttributeType.STRING: dynamodb.AttributeType.STRING,
@@ -83,6 +91,7 @@ class DataTable(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
+        self.table_name = table_name
         self._provisioned = spec.provisioned if provisioned_capacity else None
         self._multiplier = autoscaling_max_multiplier
         self.table = dynamodb.TableV2(
@@ -110,6 +119,26 @@ class DataTable(Construct):
     @property
     def is_provisioned(self) -> bool:
         return self._provisioned is not None
+
+    @property
+    def autoscaling_ceiling(self) -> ProvisionedBilling | None:
+        """The autoscaling maxima (table and each index), or None when on-demand.
+
+        Capacity alarms compare consumption against these: near the ceiling,
+        autoscaling can no longer add capacity and throttling follows.
+        """
+        if self._provisioned is None:
+            return None
+        floor, multiplier = self._provisioned, self._multiplier
+        return ProvisionedBilling(
+            table=Capacity(
+                read=floor.table.read * multiplier, write=floor.table.write * multiplier
+            ),
+            index=Capacity(
+                read=floor.index.read * multiplier, write=floor.index.write * multiplier
+            ),
+            source=f"{floor.source}, x{multiplier} autoscaling_max_multiplier",
+        )
 
     def _build_billing(self) -> dynamodb.Billing:
         if self._provisioned is None:

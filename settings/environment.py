@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 import catalog
 from catalog.consumers import CONSUMER_IDS
 from settings.consumers import ConsumerSettings
+from settings.operations import AlarmSettings
 
 EnvironmentName = Literal["dev", "staging", "prod"]
 ENVIRONMENT_NAMES: tuple[str, ...] = ("dev", "staging", "prod")
 PROTECTED_ENVIRONMENTS = frozenset({"staging", "prod"})
+MIN_PROD_BACKUP_DAYS = 35
 
 
 class EnvironmentConfig(BaseModel):
@@ -36,6 +38,9 @@ class EnvironmentConfig(BaseModel):
     table_names: dict[str, str] = Field(default_factory=dict)
     seed_sample_data: bool = False
     consumers: dict[str, ConsumerSettings] = Field(default_factory=dict)
+    alarms: AlarmSettings = Field(default_factory=AlarmSettings)
+    # Days AWS Backup keeps each daily backup; None means no backup plan (dev).
+    backup_retention_days: int | None = Field(default=35, ge=1, le=36500)
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentConfig:
@@ -57,6 +62,16 @@ class EnvironmentConfig(BaseModel):
         if self.name == "prod" and self.seed_sample_data:
             raise ValueError(
                 'prod never gets sample data: remove "seed_sample_data" from prod in cdk.json'
+            )
+        if self.name in PROTECTED_ENVIRONMENTS and self.backup_retention_days is None:
+            raise ValueError(
+                f"{self.name} tables must be in a daily backup plan: set "
+                f'"backup_retention_days" for {self.name} in cdk.json'
+            )
+        if self.name == "prod" and (self.backup_retention_days or 0) < MIN_PROD_BACKUP_DAYS:
+            raise ValueError(
+                f"prod keeps daily backups for at least {MIN_PROD_BACKUP_DAYS} days: raise "
+                '"backup_retention_days" for prod in cdk.json'
             )
         unknown = sorted(set(self.table_names) - {t.key for t in catalog.TABLES})
         if unknown:
@@ -86,6 +101,11 @@ class EnvironmentConfig(BaseModel):
     @property
     def protected(self) -> bool:
         return self.name in PROTECTED_ENVIRONMENTS
+
+    @property
+    def backup_enabled(self) -> bool:
+        """Whether this environment has an AWS Backup plan that must hold every table."""
+        return self.backup_retention_days is not None
 
     def table_name(self, spec: catalog.TableSpec) -> str:
         """Physical name: an adoption override from config, else ``{env}-{base}``."""

@@ -15,21 +15,55 @@ from pydantic import ValidationError
 
 from settings.environment import ENVIRONMENT_NAMES, EnvironmentConfig
 from settings.errors import ConfigError
+from settings.operations import AlarmSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CDK_JSON = PROJECT_ROOT / "cdk.json"
 
-# Safe defaults per environment; cdk.json values override them.
+# Safe defaults per environment; cdk.json values override them (nested blocks
+# such as "alarms" are merged key by key, so overriding one field keeps the rest).
 ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {
         "removal_policy": "destroy",
         "deletion_protection": False,
         "pitr_recovery_days": 7,
         "seed_sample_data": True,
+        "backup_retention_days": None,
+        "alarms": {
+            "throttles": {"threshold": 10, "evaluation_periods": 3, "datapoints_to_alarm": 3},
+            "system_errors": {"threshold": 5, "evaluation_periods": 3, "datapoints_to_alarm": 3},
+            "consumed_capacity": {
+                "threshold": 90,
+                "evaluation_periods": 3,
+                "datapoints_to_alarm": 3,
+            },
+        },
     },
-    "staging": {"pitr_recovery_days": 35},
-    "prod": {"pitr_recovery_days": 35, "provisioned_capacity": True},
+    "staging": {
+        "pitr_recovery_days": 35,
+        "backup_retention_days": 14,
+        "alarms": {
+            "throttles": {"threshold": 5, "evaluation_periods": 3, "datapoints_to_alarm": 2},
+            "system_errors": {"threshold": 1, "evaluation_periods": 3, "datapoints_to_alarm": 2},
+        },
+    },
+    "prod": {"pitr_recovery_days": 35, "provisioned_capacity": True, "backup_retention_days": 35},
 }
+
+
+# Nested blocks start from their model's defaults, so that overriding one field
+# (say alarms.throttles.threshold) keeps every other field of that block.
+NESTED_DEFAULTS: dict[str, Any] = {"alarms": AlarmSettings().model_dump()}
+
+
+def _merge(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _describe(error: ValidationError, environment: str) -> str:
@@ -53,7 +87,8 @@ def load_environment(name: str | None, environments: Mapping[str, Any] | None) -
         raise ConfigError(
             f'cdk.json has no "environments.{name}" block: add one with its account and region'
         )
-    values = {**ENVIRONMENT_DEFAULTS[name], **raw, "name": name}
+    defaults = _merge(NESTED_DEFAULTS, ENVIRONMENT_DEFAULTS[name])
+    values = {**_merge(defaults, raw), "name": name}
     try:
         return EnvironmentConfig(**values)
     except ValidationError as error:

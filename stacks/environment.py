@@ -14,6 +14,7 @@ from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
 from stacks.consumer_access import add_consumer_access
 from stacks.key_stack import DataKeyStack
+from stacks.operations_stack import OperationsStack
 from stacks.sample_data_stack import SampleDataStack
 
 
@@ -21,18 +22,21 @@ from stacks.sample_data_stack import SampleDataStack
 class EnvironmentStacks:
     key_stack: DataKeyStack
     applications: dict[str, ApplicationDataStack]
+    operations: OperationsStack
     consumers: dict[str, ConsumerAccess] = field(default_factory=dict)
     sample_data: SampleDataStack | None = None
 
     def all(self) -> list:
         extra = [self.sample_data] if self.sample_data else []
-        return [self.key_stack, *self.applications.values(), *extra]
+        return [self.key_stack, self.operations, *self.applications.values(), *extra]
 
 
 KEY_COMPONENT = "data-key"
+OPERATIONS_COMPONENT = "operations"
 SAMPLE_DATA_COMPONENT = "sample-data"
 STACK_COMPONENTS: tuple[str, ...] = (
     KEY_COMPONENT,
+    OPERATIONS_COMPONENT,
     *(f"{application}-data" for application in catalog.APPLICATIONS),
 )
 
@@ -65,6 +69,14 @@ def add_environment(
         )
         for application, specs in catalog_applications.items()
     }
+    operations = OperationsStack(
+        app,
+        stack_name(config, OPERATIONS_COMPONENT),
+        config=config,
+        encryption_key=key_stack.key,
+    )
+    for application in applications.values():
+        operations.operate(application)
     consumers = {}
     for stack in applications.values():
         consumers.update(add_consumer_access(stack, config=config, encryption_key=key_stack.key))
@@ -81,6 +93,7 @@ def add_environment(
     return EnvironmentStacks(
         key_stack=key_stack,
         applications=applications,
+        operations=operations,
         consumers=consumers,
         sample_data=sample_data,
     )

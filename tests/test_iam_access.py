@@ -273,7 +273,8 @@ def literals(value: Any) -> Iterator[str]:
 
 def is_key_policy_root_statement(path: str, statement: dict[str, Any], account: str) -> bool:
     """CDK's standard key-policy statement: account root may administer this key."""
-    principal = statement.get("Principal", {}).get("AWS", {})
+    principal = statement.get("Principal", {})
+    principal = principal.get("AWS", {}) if isinstance(principal, dict) else principal
     return (
         path.endswith("/Properties/KeyPolicy")
         and statement.get("Effect") == "Allow"
@@ -296,6 +297,9 @@ def wildcard_findings(template: dict[str, Any], account: str) -> list[str]:
         if any("*" in action for action in actions):
             findings.append(f"wildcard action in {where}")
         touches_data = any(a.startswith(("dynamodb:", "kms:")) for a in actions)
+        if path.endswith("/Properties/KeyPolicy"):
+            # A key policy can only say "*", and there it means this one key.
+            touches_data = False
         resources = listed(statement.get("Resource", []))
         if touches_data and any("*" in text for r in resources for text in literals(r)):
             findings.append(f"wildcard DynamoDB/KMS resource in {where}")

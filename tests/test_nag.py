@@ -9,11 +9,13 @@ import aws_cdk as cdk
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import AwsSolutionsChecks
 
+from compliance import DataLayerChecks
+
 MIN_REASON_LENGTH = 25
 
 
-def violations(scope) -> list[str]:
-    report = AwsSolutionsChecks().validate_scope(scope)
+def violations(scope, pack=None) -> list[str]:
+    report = (pack or AwsSolutionsChecks()).validate_scope(scope)
     return [
         f"{v.rule_name}: {[r.resource_logical_id for r in v.violating_resources]}"
         for v in report.violations
@@ -32,6 +34,14 @@ def acknowledgements(scope) -> list[tuple[str, object]]:
 def test_no_unacknowledged_findings(environment):
     for stack in environment.stacks.all():
         assert violations(stack) == [], stack.stack_name
+
+
+def test_data_layer_pack_finds_nothing(environment):
+    """Our GlobalTable rules, configured exactly as app.py configures them."""
+    config = environment.config
+    pack = DataLayerChecks(protected=config.protected, require_backup=config.backup_enabled)
+    for stack in environment.stacks.all():
+        assert violations(stack, pack) == [], stack.stack_name
 
 
 def test_every_acknowledgement_has_a_real_reason(environment):

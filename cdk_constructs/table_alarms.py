@@ -1,0 +1,176 @@
+"""CloudWatch alarms for one table and each of its global secondary indexes."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from catalog import Capacity
+from cdk_constructs.data_table import DataTable
+from settings.operations import AlarmRule, AlarmSettings
+
+NAMESPACE = "AWS/DynamoDB"
+# CloudWatch refuses alarms on math expressions over more than 10 metrics, and
+# SystemErrors is only published per (TableName, Operation). These are the ten
+# operations our applications use; the PartiQL operations and GetRecords
+# (no table has a stream) are left out.
+SYSTEM_ERROR_OPERATIONS = (
+    dynamodb.Operation.GET_ITEM,
+    dynamodb.Operation.BATCH_GET_ITEM,
+    dynamodb.Operation.QUERY,
+    dynamodb.Operation.SCAN,
+    dynamodb.Operation.PUT_ITEM,
+    dynamodb.Operation.UPDATE_ITEM,
+    dynamodb.Operation.DELETE_ITEM,
+    dynamodb.Operation.BATCH_WRITE_ITEM,
+    dynamodb.Operation.TRANSACT_GET_ITEMS,
+    dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+)
+TABLE_SCOPE = "table"
+
+
+class TableAlarms(Construct):
+    """Throttle, system-error and (when provisioned) capacity alarms for one table.
+
+    * Read/WriteThrottleEvents on the table and on every index.
+    * SystemErrors on the table (CloudWatch has no per-index SystemErrors; a
+      failing Query on an index is counted under the table's Query operation).
+    * Provisioned tables: consumed units per second against the autoscaling
+      maximum, for the table and every index. Near the maximum autoscaling
+      cannot add more, so this warns before throttling starts.
+
+    Every alarm notifies ``topic`` when it fires and when it recovers.
+    ``alarms`` maps ``(scope, metric)`` to the alarm, where scope is
+    ``"table"`` or the index name.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data_table: DataTable,
+        settings: AlarmSettings,
+        topic: sns.ITopic,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._data_table = data_table
+        self._settings = settings
+        self._period = Duration.minutes(settings.period_minutes)
+        self._action = actions.SnsAction(topic)
+        self.alarms: dict[tuple[str, str], cloudwatch.Alarm] = {}
+
+        ceiling = data_table.autoscaling_ceiling
+        self._add_scope(self, TABLE_SCOPE, ceiling.table if ceiling else None)
+        self._add_system_errors()
+        for index in data_table.spec.global_indexes:
+            self._add_scope(
+                Construct(self, index.name), index.name, ceiling.index if ceiling else None
+            )
+
+    def _add_scope(self, parent: Construct, scope: str, maximum: Capacity | None) -> None:
+        for kind in ("Read", "Write"):
+            metric_name = f"{kind}ThrottleEvents"
+            self._alarm(
+                parent,
+                scope,
+                metric_name,
+                metric=self._metric(metric_name, scope),
+                rule=self._settings.throttles,
+                threshold=self._settings.throttles.threshold,
+                description=(
+                    f"{kind}s on {self._where(scope)} were throttled. Provisioned: check whether "
+                    "autoscaling reached its maximum; on-demand: look for a hot partition key."
+                ),
+            )
+        if maximum is None:
+            return
+        for kind, units in (("Read", maximum.read), ("Write", maximum.write)):
+            metric_name = f"Consumed{kind}CapacityUnits"
+            percent = self._settings.consumed_capacity.threshold
+            self._alarm(
+                parent,
+                scope,
+                metric_name,
+                metric=cloudwatch.MathExpression(
+                    expression="consumed / PERIOD(consumed)",
+                    using_metrics={"consumed": self._metric(metric_name, scope)},
+                    label=f"{metric_name} per second",
+                    period=self._period,
+                ),
+                rule=self._settings.consumed_capacity,
+                threshold=round(units * percent / 100, 2),
+                description=(
+                    f"{self._where(scope)} consumes at least {percent:g}% of its autoscaling "
+                    f"maximum of {units} {kind.lower()} capacity units per second; autoscaling "
+                    "cannot add more, so raise autoscaling_max_multiplier before it throttles."
+                ),
+            )
+
+    def _add_system_errors(self) -> None:
+        self._alarm(
+            self,
+            TABLE_SCOPE,
+            "SystemErrors",
+            metric=self._data_table.table.metric_system_errors_for_operations(
+                operations=list(SYSTEM_ERROR_OPERATIONS),
+                period=self._period,
+                statistic="Sum",
+                label="SystemErrors summed over the operations in use",
+            ),
+            rule=self._settings.system_errors,
+            threshold=self._settings.system_errors.threshold,
+            description=(
+                f"DynamoDB returned HTTP 500 errors for {self._where(TABLE_SCOPE)} (including "
+                "queries on its indexes). Check the AWS Health Dashboard; clients retry these."
+            ),
+        )
+
+    def _metric(self, metric_name: str, scope: str) -> cloudwatch.Metric:
+        dimensions = {"TableName": self._data_table.table.table_name}
+        if scope != TABLE_SCOPE:
+            dimensions["GlobalSecondaryIndexName"] = scope
+        return cloudwatch.Metric(
+            namespace=NAMESPACE,
+            metric_name=metric_name,
+            dimensions_map=dimensions,
+            statistic="Sum",
+            period=self._period,
+        )
+
+    def _where(self, scope: str) -> str:
+        name = self._data_table.table_name
+        return name if scope == TABLE_SCOPE else f"index {scope} of {name}"
+
+    def _alarm(
+        self,
+        parent: Construct,
+        scope: str,
+        metric_name: str,
+        *,
+        metric: cloudwatch.IMetric,
+        rule: AlarmRule,
+        threshold: float,
+        description: str,
+    ) -> None:
+        name_scope = "" if scope == TABLE_SCOPE else f"{scope}-"
+        alarm = cloudwatch.Alarm(
+            parent,
+            metric_name,
+            alarm_name=f"{self._data_table.table_name}-{name_scope}{metric_name}",
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=rule.evaluation_periods,
+            datapoints_to_alarm=rule.datapoints_to_alarm,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            # DynamoDB publishes these only when something happened.
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+        self.alarms[(scope, metric_name)] = alarm

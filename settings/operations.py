@@ -1,0 +1,88 @@
+"""Operational settings: alarm thresholds and where alarms are sent.
+
+Kept apart from :mod:`settings.environment` so the table settings stay short;
+``EnvironmentConfig.alarms`` holds one :class:`AlarmSettings` per environment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Deliberately loose: SNS checks the address by mailing a confirmation link; we
+# only catch typos such as a missing "@" or domain before deploy time.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# CloudWatch: EvaluationPeriods x Period may not exceed one day.
+MAX_EVALUATION_MINUTES = 24 * 60
+
+
+class AlarmRule(BaseModel):
+    """When one kind of alarm fires: ``datapoints_to_alarm`` of the last
+    ``evaluation_periods`` periods at or above ``threshold``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float = Field(gt=0)
+    evaluation_periods: int = Field(ge=1, le=1440)
+    datapoints_to_alarm: int = Field(ge=1, le=1440)
+
+    @model_validator(mode="after")
+    def _datapoints_fit(self) -> AlarmRule:
+        if self.datapoints_to_alarm > self.evaluation_periods:
+            raise ValueError(
+                f"datapoints_to_alarm ({self.datapoints_to_alarm}) cannot exceed "
+                f"evaluation_periods ({self.evaluation_periods}); lower it or raise "
+                "evaluation_periods"
+            )
+        return self
+
+
+class AlarmSettings(BaseModel):
+    """Thresholds for the per-table and per-index alarms, and who gets told.
+
+    The defaults here are the strict (prod) values; ``settings.loader`` relaxes
+    them for dev and staging, and ``cdk.json`` may override any field.
+
+    * ``throttles``: Read/WriteThrottleEvents (Sum per period).
+    * ``system_errors``: SystemErrors summed over the operations (Sum per period).
+    * ``consumed_capacity``: consumed units per second as a percent of the
+      autoscaling maximum; only provisioned tables have it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    period_minutes: int = Field(default=5, ge=1, le=60)
+    throttles: AlarmRule = AlarmRule(threshold=1, evaluation_periods=3, datapoints_to_alarm=2)
+    system_errors: AlarmRule = AlarmRule(threshold=1, evaluation_periods=1, datapoints_to_alarm=1)
+    consumed_capacity: AlarmRule = AlarmRule(
+        threshold=80, evaluation_periods=3, datapoints_to_alarm=3
+    )
+    emails: tuple[str, ...] = ()
+
+    @field_validator("emails")
+    @classmethod
+    def _emails_are_addresses(cls, emails: tuple[str, ...]) -> tuple[str, ...]:
+        for email in emails:
+            if not _EMAIL.match(email):
+                raise ValueError(f"{email!r} is not an email address (name@example.com)")
+        duplicates = sorted({email for email in emails if emails.count(email) > 1})
+        if duplicates:
+            raise ValueError(f"{duplicates[0]!r} is listed twice; list each address once")
+        return emails
+
+    @model_validator(mode="after")
+    def _limits(self) -> AlarmSettings:
+        if self.consumed_capacity.threshold > 100:
+            raise ValueError(
+                "consumed_capacity.threshold is a percent of the autoscaling maximum: "
+                "use a value from 1 to 100"
+            )
+        for name in ("throttles", "system_errors", "consumed_capacity"):
+            rule: AlarmRule = getattr(self, name)
+            if rule.evaluation_periods * self.period_minutes > MAX_EVALUATION_MINUTES:
+                raise ValueError(
+                    f"{name}.evaluation_periods x period_minutes exceeds CloudWatch's one "
+                    f"day limit ({MAX_EVALUATION_MINUTES} minutes); lower one of them"
+                )
+        return self

@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
     writer = None
     if not args.dry_run:
-        client = context.client(pool=args.workers)
+        client = context.client(pool=args.workers, parameter_validation=False)
         _require_table(client, table_name, context.endpoint_url)
         writer = ParallelWriter(client=client, table_name=table_name, workers=args.workers)
     mode = "dry run, nothing is written" if args.dry_run else f"{args.workers} workers"

@@ -30,6 +30,7 @@ BAD_NUMBER = "bad_number"
 OVERSIZE = "oversize"
 KEY_TOO_LONG = "key_too_long"
 TOO_DEEP = "too_deep"
+BAD_NAME = "bad_name"
 DUPLICATE_ID = "duplicate_id"
 # Not-written codes: the record was valid but DynamoDB did not take it.
 UNPROCESSED = "unprocessed"

@@ -17,7 +17,8 @@ from ddbctl.migrate.transform import STRING_FIELDS, Item, Profile, serialize, to
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item limit, attribute names included
 MAX_KEY_BYTES = 2048  # partition key limit, for the table's and each GSI's key
-MAX_DEPTH = 32  # nesting levels DynamoDB accepts in a document
+MAX_DEPTH = 32  # nesting levels DynamoDB accepts, the item itself being the first
+MAX_NAME_BYTES = 65_535  # attribute and map-key names
 
 
 def check_record(value: Any) -> Profile:
@@ -111,14 +112,12 @@ def attribute_size(value: Any, depth: int = 0) -> int:
     if isinstance(value, str):
         return len(value.encode())
     if isinstance(value, dict):
-        if depth > MAX_DEPTH:
-            raise Rejected(p.TOO_DEEP, f"record nests deeper than DynamoDB's {MAX_DEPTH} levels")
+        _check_depth(depth)
         return 3 + sum(
-            len(key.encode()) + attribute_size(inner, depth + 1) + 1 for key, inner in value.items()
+            _name_size(key) + attribute_size(inner, depth + 1) + 1 for key, inner in value.items()
         )
     if isinstance(value, list):
-        if depth > MAX_DEPTH:
-            raise Rejected(p.TOO_DEEP, f"record nests deeper than DynamoDB's {MAX_DEPTH} levels")
+        _check_depth(depth)
         return 3 + sum(attribute_size(inner, depth + 1) + 1 for inner in value)
     if isinstance(value, bool) or value is None:
         return 1
@@ -156,6 +155,22 @@ class DuplicateIds:
         position = code & ((1 << self._POSITION_BITS) - 1)
         path = self._files[code >> self._POSITION_BITS]
         return describe_location(path, None if position == 0 else position - 1)
+
+
+def _check_depth(depth: int) -> None:
+    if depth >= MAX_DEPTH:
+        raise Rejected(p.TOO_DEEP, f"record nests deeper than DynamoDB's {MAX_DEPTH} levels")
+
+
+def _name_size(name: str) -> int:
+    size = len(name.encode())
+    if not 0 < size <= MAX_NAME_BYTES:
+        raise Rejected(
+            p.BAD_NAME,
+            f"an object in the record has a key of {size:,} bytes; DynamoDB map keys hold 1 to "
+            f"{MAX_NAME_BYTES:,} bytes: rename it",
+        )
+    return size
 
 
 def _check_key_size(name: str, value: str) -> None:

@@ -142,6 +142,7 @@ def test_run_goes_on_after_throttling_and_reports_every_unwritten_record(
     config = cli_stub["client"].meta.config
     assert config.retries["mode"] == "standard"
     assert config.max_pool_connections == 1
+    assert cli_stub["options"]["parameter_validation"] is False  # our validator checked items
     cli_stub["stubber"].assert_no_pending_responses()
     out = capsys.readouterr().out
     assert "read 60 = written 33 + rejected 0 + not written 27" in out

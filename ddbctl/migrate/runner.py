@@ -179,7 +179,7 @@ class Migration:
         """Handle finished batches until at most ``until`` are in flight."""
         while len(self._in_flight) > until:
             done, _ = wait(self._in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
+            for future in sorted(done, key=lambda f: self._in_flight[f].number):
                 batch = self._in_flight.pop(future)
                 try:
                     outcome = future.result()

@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean
+.PHONY: setup synth test lint format update-snapshots clean bench-migrate
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -42,6 +42,11 @@ format: setup
 
 update-snapshots: setup
 	$(PYTHON) -m pytest tests/test_snapshots.py --snapshot-update
+
+# Loads 20k generated profiles into DynamoDB Local three ways (put_item loop, boto3
+# batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
+bench-migrate: setup
+	$(PYTHON) bench/migrate_bench.py
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache

@@ -171,3 +171,45 @@ def test_empty_map_key_is_rejected():
     with pytest.raises(Rejected) as caught:
         build_item({"id": "k", "data": {"tags": [], "meta": {"": 1}}})
     assert caught.value.problem.code == "bad_name"
+
+
+PARITY_VALUES = [
+    "text",
+    "",
+    "ünïcødé ✓",
+    0,
+    -7,
+    10**37,
+    Decimal("49.99"),
+    Decimal("-0"),
+    Decimal("1E+125"),
+    Decimal("1.000"),
+    True,
+    False,
+    None,
+    [],
+    {},
+    ["a", 1, Decimal("2.5"), None, [True], {"k": "v"}],
+    {"nested": {"deeper": [{"x": Decimal("1e-5")}]}, "n": 3},
+]
+
+
+@pytest.mark.parametrize("value", PARITY_VALUES, ids=repr)
+def test_serializer_matches_boto3_type_serializer(value):
+    from boto3.dynamodb.types import TypeSerializer
+
+    from ddbctl.migrate.transform import serialize
+
+    assert serialize({"a": value}) == {"a": TypeSerializer().serialize(value)}
+
+
+@pytest.mark.parametrize("value", [10**40, Decimal("1E+400"), Decimal("1E-200")], ids=repr)
+def test_serializer_refuses_numbers_dynamodb_cannot_hold_like_boto3(value):
+    from boto3.dynamodb.types import TypeSerializer
+
+    from ddbctl.migrate.transform import serialize
+
+    with pytest.raises(ArithmeticError):
+        TypeSerializer().serialize(value)
+    with pytest.raises(ArithmeticError):
+        serialize({"a": value})

@@ -200,6 +200,22 @@ def test_unusable_source_is_a_one_line_usage_error(make_source, message, tmp_pat
     assert message in err
 
 
+@pytest.mark.parametrize(
+    ("name", "content"), [("blank.jsonl", b"\n\n"), ("empty-array.json", b"[]")]
+)
+def test_a_source_without_any_record_is_a_usage_error(name, content, tmp_path, capsys):
+    source = tmp_path / name
+    source.write_bytes(content)
+    assert migrate(source, tmp_path / "r.jsonl") == 2
+    assert "holds no profile records" in one_line(capsys)
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    return err
+
+
 def test_prod_needs_confirm(tmp_path, capsys):
     source = write_files(tmp_path / "in", {"a.json": profile(1)})
     assert main(["migrate-profiles", str(source), "--env", "prod"]) == 2
@@ -229,3 +245,21 @@ def test_env_is_required(tmp_path, capsys):
         main(["migrate-profiles", str(tmp_path)])
     assert caught.value.code == 2
     assert "--env" in capsys.readouterr().err
+
+
+def test_files_and_lines_over_the_read_bound_are_rejected_unread(monkeypatch, tmp_path):
+    import ddbctl.migrate.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 5_000)
+    big = json.dumps(profile(1, description="x" * 6_000))
+    source = write_files(tmp_path / "in", {"big.json": big.encode(), "ok.json": profile(2)})
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(big + "\n" + json.dumps(profile(3)) + "\n")
+    for path in (source, jsonl):
+        rejects = tmp_path / f"{path.name}.r.jsonl"
+        assert migrate(path, rejects) == 1
+        [entry] = read_rejects(rejects)
+        assert entry["code"] == "oversize"
+        assert entry["reason"].endswith(
+            "is over 5,000 bytes, read no further: a profile item must stay under DynamoDB's 400 KB"
+        )

@@ -2,7 +2,7 @@
 
 Exit codes: 0 every record was written; 1 some record was rejected or not
 written (see the rejects file), or the run stopped on an AWS error; 2 a usage
-or configuration error (missing or empty SOURCE, ``--env prod`` without
+or configuration error (missing or empty SOURCE, no records at all, ``--env prod`` without
 ``--confirm``, a checkpoint that does not match); 130 interrupted (Ctrl-C).
 """
 
@@ -135,6 +135,12 @@ def run(args: argparse.Namespace) -> int:
             writer.close()
         rejects.close()
 
+    if result.tally.read == 0 and result.fatal is None and not result.interrupted:
+        raise CliError(
+            f"{args.source} holds no profile records (only empty files, lines or arrays): "
+            "check SOURCE",
+            exit_code=EXIT_USAGE,
+        )
     for line in summary_lines(result.tally, dry_run=args.dry_run, rejects=rejects_path):
         print(line)
     if result.interrupted or result.fatal is not None:

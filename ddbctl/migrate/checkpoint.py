@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,7 +41,7 @@ class Checkpoint:
     version: int = VERSION
 
 
-def fingerprint(files: list[str]) -> str:
+def fingerprint(files: Iterable[str]) -> str:
     """Names, sizes and modification times of the input: a changed input cannot be resumed."""
     digest = hashlib.sha256()
     for path in files:

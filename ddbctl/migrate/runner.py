@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ddbctl.migrate import checkpoint as cp
 from ddbctl.migrate.problems import Problem, Rejected
-from ddbctl.migrate.reader import RecordReader, SourceRecord
+from ddbctl.migrate.reader import FileList, RecordReader, SourceRecord
 from ddbctl.migrate.report import NOT_WRITTEN, REJECTED, RejectsLog, Tally
 from ddbctl.migrate.validate import DuplicateIds, build_item
 from ddbctl.migrate.writer import Batch, BatchOutcome, ParallelWriter, Pending
@@ -50,7 +50,7 @@ class Migration:
     def __init__(
         self,
         *,
-        files: list[str],
+        files: FileList,
         rejects: RejectsLog,
         writer: ParallelWriter | None,
         workers: int,

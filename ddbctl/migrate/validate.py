@@ -12,7 +12,7 @@ from typing import Any
 
 from ddbctl.migrate import problems as p
 from ddbctl.migrate.problems import Rejected
-from ddbctl.migrate.reader import describe_location
+from ddbctl.migrate.reader import FileList, describe_location
 from ddbctl.migrate.transform import STRING_FIELDS, Item, Profile, serialize, to_item, to_number
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item limit, attribute names included
@@ -134,7 +134,7 @@ class DuplicateIds:
 
     _POSITION_BITS = 40
 
-    def __init__(self, files: list[str]) -> None:
+    def __init__(self, files: FileList) -> None:
         self._files = files
         self._first: dict[str, int] = {}
 

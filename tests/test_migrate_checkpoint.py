@@ -106,3 +106,14 @@ def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch, tty, ci, expect
     else:
         monkeypatch.setenv("CI", ci)
     assert progress_enabled() is expected
+
+
+def test_progress_bar_shows_counts(capsys):
+    from ddbctl.migrate.report import Tally, progress_bar
+
+    tally = Tally(read=3, written=2, rejected={"missing_id": 1})
+    with progress_bar(total_bytes=10, enabled=True, dry_run=True) as update:
+        update(5, tally)
+    with progress_bar(total_bytes=10, enabled=False) as update:
+        update(5, tally)  # disabled: a no-op
+    assert capsys.readouterr().out == ""  # the bar never touches stdout, where the summary goes

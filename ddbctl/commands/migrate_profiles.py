@@ -119,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
     rejects = RejectsLog(rejects_path, append=resume.next_seq > 0)
     total_bytes = sum(os.path.getsize(path) for path in files)
     try:
-        with progress_bar(total_bytes=total_bytes, enabled=progress_enabled()) as update:
+        with progress_bar(
+            total_bytes=total_bytes, enabled=progress_enabled(), dry_run=args.dry_run
+        ) as update:
             result = Migration(
                 files=files,
                 rejects=rejects,

@@ -130,7 +130,7 @@ def progress_enabled() -> bool:
 
 
 @contextmanager
-def progress_bar(*, total_bytes: int, enabled: bool) -> Iterator[Any]:
+def progress_bar(*, total_bytes: int, enabled: bool, dry_run: bool = False) -> Iterator[Any]:
     """Yields ``update(bytes_done, tally)``; a no-op when disabled."""
     if not enabled:
         yield lambda bytes_done, tally: None
@@ -153,7 +153,8 @@ def progress_bar(*, total_bytes: int, enabled: bool) -> Iterator[Any]:
             progress.update(
                 task,
                 completed=bytes_done,
-                status=f"{tally.written} written, {tally.total_rejected} rejected, "
+                status=f"{tally.written} {'valid' if dry_run else 'written'}, "
+                f"{tally.total_rejected} rejected, "
                 f"{tally.total_not_written} not written",
             )
 

@@ -117,7 +117,9 @@ def test_all_valid_exits_zero(tables, dynamodb_local, tmp_path):
     assert len(scan(tables, "dev-agent-profiles")) == 60
 
 
-def wait_for_progress(checkpoint: Path, process: subprocess.Popen, total: int) -> int:
+def wait_for_progress(
+    checkpoint: Path, process: subprocess.Popen, *, at_least: int, total: int
+) -> int:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert process.poll() is None, (
@@ -127,7 +129,7 @@ def wait_for_progress(checkpoint: Path, process: subprocess.Popen, total: int) -
             state = json.loads(checkpoint.read_text())
         except (FileNotFoundError, ValueError):
             state = None
-        if state and 0 < state["next_seq"] < total and not state["complete"]:
+        if state and at_least <= state["next_seq"] < total and not state["complete"]:
             return state["next_seq"]
         time.sleep(0.01)
     raise AssertionError("no checkpoint progress within 120 s")
@@ -158,13 +160,19 @@ def test_sigkill_then_resume_ends_like_one_clean_run(tables, dynamodb_local, tmp
         stdout=subprocess.DEVNULL,
     )
     try:
-        killed_at = wait_for_progress(checkpoint, process, total)
+        killed_at = wait_for_progress(checkpoint, process, at_least=250, total=total)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    assert 0 < killed_at < total
-    sys.__stderr__.write(f"killed after checkpoint {killed_at} of {total}\n")
+    assert 250 <= killed_at < total
     assert len(scan(tables, "dev-agent-profiles")) < total
+    seqs_on_disk = []
+    for line in rejects.read_text().splitlines():
+        try:
+            seqs_on_disk.append(json.loads(line)["seq"])
+        except ValueError:
+            continue  # a line torn by the kill; resume drops it
+    assert any(seq < killed_at for seq in seqs_on_disk)  # rejects the resume must keep
 
     argv = ["migrate-profiles", *common, "--workers", "8"]
     assert main([*argv, "--env", "dev", "--rejects", str(rejects), "--resume"]) == 1

@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean scan scan-setup
+.PHONY: setup synth test lint format update-snapshots clean scan scan-setup bench-migrate
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -65,6 +65,11 @@ update-snapshots: setup
 .PHONY: lock
 lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock
+
+# Loads 20k generated profiles into DynamoDB Local three ways (put_item loop, boto3
+# batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
+bench-migrate: setup
+	$(PYTHON) bench/migrate_bench.py
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache

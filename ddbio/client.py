@@ -10,12 +10,20 @@ from botocore.config import Config
 STANDARD_MAX_ATTEMPTS = 10
 
 
-def retry_config(*, max_attempts: int = STANDARD_MAX_ATTEMPTS, pool: int = 10) -> Config:
+def retry_config(
+    *, max_attempts: int = STANDARD_MAX_ATTEMPTS, pool: int = 10, parameter_validation: bool = True
+) -> Config:
     """botocore ``standard`` retries, set explicitly (the default ``legacy`` mode
-    retries fewer error codes and has no jittered backoff)."""
+    retries fewer error codes and has no jittered backoff).
+
+    ``parameter_validation=False`` skips botocore's client-side walk of every
+    request; only for callers that build requests they have already validated
+    (bulk writers, where the walk is a large share of the CPU per item).
+    """
     return Config(
         retries={"mode": "standard", "max_attempts": max_attempts},
         max_pool_connections=pool,
+        parameter_validation=parameter_validation,
     )
 
 
@@ -25,10 +33,13 @@ def dynamodb_client(
     endpoint_url: str | None = None,
     max_attempts: int = STANDARD_MAX_ATTEMPTS,
     pool: int = 10,
+    parameter_validation: bool = True,
 ) -> Any:
     return boto3.client(
         "dynamodb",
         region_name=region,
         endpoint_url=endpoint_url,
-        config=retry_config(max_attempts=max_attempts, pool=pool),
+        config=retry_config(
+            max_attempts=max_attempts, pool=pool, parameter_validation=parameter_validation
+        ),
     )

@@ -96,3 +96,10 @@ def test_chunked_splits_into_batches_of_25():
 def test_clients_use_standard_retries():
     config = retry_config()
     assert config.retries == {"mode": "standard", "max_attempts": 10}
+
+
+def test_bulk_writers_can_skip_client_side_parameter_validation():
+    assert retry_config().parameter_validation is True
+    config = retry_config(parameter_validation=False, pool=8)
+    assert (config.parameter_validation, config.max_pool_connections) == (False, 8)
+    assert config.retries["mode"] == "standard"

@@ -1,5 +1,5 @@
 """Subcommands. Add a module here and list it in COMMANDS."""
 
-from ddbctl.commands import check_changes, check_diff, seed, tables
+from ddbctl.commands import check_changes, check_diff, migrate_profiles, seed, tables
 
-COMMANDS = (tables, seed, check_changes, check_diff)
+COMMANDS = (tables, seed, migrate_profiles, check_changes, check_diff)

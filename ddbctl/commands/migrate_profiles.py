@@ -1,0 +1,199 @@
+"""``ddbctl migrate-profiles``: seed 004's JSON profiles into the ``agent-profiles`` table.
+
+Exit codes: 0 every record was written; 1 some record was rejected or not
+written (see the rejects file), or the run stopped on an AWS error; 2 a usage
+or configuration error (missing or empty SOURCE, no records at all, ``--env prod`` without
+``--confirm``, a checkpoint that does not match); 130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import catalog
+from ddbctl.context import CommandContext
+from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from ddbctl.migrate import checkpoint as cp
+from ddbctl.migrate.reader import SourceError, list_files
+from ddbctl.migrate.report import RejectsLog, progress_bar, progress_enabled, summary_lines
+from ddbctl.migrate.runner import Migration, Resume
+from ddbctl.migrate.writer import ParallelWriter
+from ddbctl.parser import add_env_arguments
+
+STATE_DIR = Path(".ddbctl") / "migrate-profiles"
+DEFAULT_WORKERS = 8
+MAX_WORKERS = 64
+EXIT_INTERRUPTED = 130
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_WORKERS}")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "migrate-profiles",
+        help="load seed 004's JSON agent profiles into the agent-profiles table",
+        description="Validate, transform and batch-write agent profiles from a json_storage "
+        "directory (*.json, one profile or an array per file) or a .jsonl file. Bad records go "
+        "to the rejects file with a reason; the run goes on. Exit 0: all written; 1: something "
+        "rejected or not written; 2: usage or configuration error.",
+    )
+    parser.add_argument(
+        "source", metavar="SOURCE", type=Path, help="json_storage/ or a .jsonl file"
+    )
+    add_env_arguments(parser, default_env=None)
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=DEFAULT_WORKERS,
+        help=f"parallel BatchWriteItem threads (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="validate and report; write nothing to DynamoDB"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue a stopped run from its checkpoint"
+    )
+    parser.add_argument(
+        "--rejects",
+        type=Path,
+        default=None,
+        help=f"JSON Lines file of records not written (default {STATE_DIR}/<table>.rejects.jsonl)",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="checkpoint file (default: the rejects file's name + .checkpoint)",
+    )
+    parser.add_argument("--confirm", action="store_true", help="required with --env prod")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.env == "prod" and not args.confirm:
+        raise CliError(
+            "--env prod writes to the production table: add --confirm to proceed",
+            exit_code=EXIT_USAGE,
+        )
+    if args.dry_run and args.resume:
+        raise CliError(
+            "--dry-run keeps no checkpoint, so it cannot --resume: drop one of them",
+            exit_code=EXIT_USAGE,
+        )
+    context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
+    table_name = context.table_name(catalog.table("agent-profiles"))
+    try:
+        files = list_files(args.source)
+    except SourceError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+
+    suffix = ".dry-run" if args.dry_run else ""
+    rejects_path = args.rejects or STATE_DIR / f"{table_name}{suffix}.rejects.jsonl"
+    checkpoint_path = (
+        None
+        if args.dry_run
+        else (args.checkpoint or rejects_path.with_name(rejects_path.name + ".checkpoint"))
+    )
+    identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
+    resume = _resume_point(args, checkpoint_path, rejects_path, identity)
+
+    writer = None
+    if not args.dry_run:
+        client = context.client(pool=args.workers, parameter_validation=False)
+        _require_table(client, table_name, context.endpoint_url)
+        writer = ParallelWriter(client=client, table_name=table_name, workers=args.workers)
+    mode = "dry run, nothing is written" if args.dry_run else f"{args.workers} workers"
+    print(f"migrate-profiles: {args.source} ({len(files)} file(s)) -> {table_name} ({mode})")
+
+    rejects = RejectsLog(rejects_path, append=resume.next_seq > 0)
+    total_bytes = sum(os.path.getsize(path) for path in files)
+    try:
+        with progress_bar(
+            total_bytes=total_bytes, enabled=progress_enabled(), dry_run=args.dry_run
+        ) as update:
+            result = Migration(
+                files=files,
+                rejects=rejects,
+                writer=writer,
+                workers=args.workers,
+                checkpoint_path=checkpoint_path,
+                identity=identity,
+                resume=resume,
+                progress=update,
+            ).run()
+    finally:
+        if writer is not None:
+            writer.close()
+        rejects.close()
+
+    if result.tally.read == 0 and result.fatal is None and not result.interrupted:
+        raise CliError(
+            f"{args.source} holds no profile records (only empty files, lines or arrays): "
+            "check SOURCE",
+            exit_code=EXIT_USAGE,
+        )
+    for line in summary_lines(result.tally, dry_run=args.dry_run, rejects=rejects_path):
+        print(line)
+    if result.interrupted or result.fatal is not None:
+        why = "interrupted" if result.interrupted else f"stopped: {result.fatal}"
+        print(
+            f"ddbctl migrate-profiles: {why}; {result.unfinished} record(s) unfinished: "
+            "run the same command with --resume to continue",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED if result.interrupted else EXIT_FAILURE
+    if result.tally.total_rejected or result.tally.total_not_written:
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def _resume_point(
+    args: argparse.Namespace,
+    checkpoint_path: Path | None,
+    rejects_path: Path,
+    identity: tuple[str, str, str],
+) -> Resume:
+    if checkpoint_path is None:
+        return Resume()
+    if not args.resume:
+        checkpoint_path.unlink(missing_ok=True)  # before the rejects file is emptied
+        return Resume()
+    try:
+        checkpoint = cp.load(checkpoint_path)
+        if checkpoint is None:
+            print(
+                f"ddbctl migrate-profiles: no checkpoint at {checkpoint_path}; starting from "
+                "the beginning",
+                file=sys.stderr,
+            )
+            return Resume()
+        source, table, fingerprint = identity
+        cp.require_same_run(
+            checkpoint, path=checkpoint_path, source=source, table=table, fingerprint_=fingerprint
+        )
+    except cp.CheckpointError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    kept = cp.trim_rejects(rejects_path, checkpoint.next_seq)
+    return Resume(next_seq=checkpoint.next_seq, kept=kept)
+
+
+def _require_table(client, table_name: str, endpoint_url: str | None) -> None:
+    try:
+        client.describe_table(TableName=table_name)
+    except client.exceptions.ResourceNotFoundException:
+        where = endpoint_url or "AWS"
+        raise CliError(
+            f"table {table_name} does not exist at {where}: deploy the agent-matching stack "
+            "(or create the table in DynamoDB Local) first"
+        ) from None

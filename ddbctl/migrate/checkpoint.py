@@ -1,0 +1,124 @@
+"""What a run has durably finished, so a killed run can continue with ``--resume``.
+
+Each record gets a sequence number in read order. The checkpoint holds
+``next_seq``: every record before it is done, meaning written to the table or
+recorded in the rejects file (rejected or not written). It is saved after the
+rejects file is flushed and fsynced, by writing a temporary file and
+``os.replace``-ing it, so a kill at any moment leaves the old or the new
+checkpoint, never a torn one.
+
+Resume re-reads the input from the start (cheaply: to rebuild the duplicate
+rule's seen ids and the counts), writes nothing for records before
+``next_seq``, and re-processes the rest. Items after ``next_seq`` that were
+already written are written again: PutItem of the same item is idempotent, so
+the table ends as one clean run leaves it. Rejects-file lines for records at or
+after ``next_seq`` are dropped before resuming, so no reject is listed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+VERSION = 1
+
+
+class CheckpointError(Exception):
+    """The checkpoint cannot be used; the message names the fix."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    source: str
+    table: str
+    fingerprint: str
+    next_seq: int
+    complete: bool
+    version: int = VERSION
+
+
+def fingerprint(files: Iterable[str]) -> str:
+    """Names, sizes and modification times of the input: a changed input cannot be resumed."""
+    digest = hashlib.sha256()
+    for path in files:
+        status = os.stat(path)
+        digest.update(
+            f"{os.path.basename(path)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
+
+
+def load(path: Path) -> Checkpoint | None:
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        checkpoint = Checkpoint(**data)
+    except (ValueError, TypeError):
+        raise CheckpointError(
+            f"checkpoint {path} is unreadable: delete it and run without --resume"
+        ) from None
+    if checkpoint.version != VERSION:
+        raise CheckpointError(
+            f"checkpoint {path} has version {checkpoint.version}, this ddbctl writes {VERSION}: "
+            "run without --resume"
+        )
+    return checkpoint
+
+
+def require_same_run(
+    checkpoint: Checkpoint, *, path: Path, source: str, table: str, fingerprint_: str
+) -> None:
+    """Refuse to resume a different input or table: its sequence numbers mean other records."""
+    if checkpoint.source != source or checkpoint.table != table:
+        raise CheckpointError(
+            f"checkpoint {path} is for {checkpoint.source} -> {checkpoint.table}, not "
+            f"{source} -> {table}: pass the same SOURCE and --env, or run without --resume"
+        )
+    if checkpoint.fingerprint != fingerprint_:
+        raise CheckpointError(
+            f"{source} changed since checkpoint {path} was written (files, sizes or times "
+            "differ): run without --resume to start over"
+        )
+
+
+def save(path: Path, checkpoint: Checkpoint) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(asdict(checkpoint), handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def trim_rejects(path: Path, next_seq: int) -> dict[tuple[str, str], tuple[int, str]]:
+    """Keep only rejects-file lines for records before ``next_seq`` (a torn last line is
+    dropped too); return the kept lines as {(kind, code): (count, first reason)}."""
+    kept: dict[tuple[str, str], tuple[int, str]] = {}
+    if not path.exists():
+        return kept
+    temporary = path.with_name(path.name + ".tmp")
+    with (
+        open(path, encoding="utf-8", errors="replace") as source,
+        open(temporary, "w", encoding="utf-8") as target,
+    ):
+        for line in source:
+            try:
+                entry = json.loads(line)
+                seq = entry["seq"]
+                key = (entry["kind"], entry["code"])
+                reason = str(entry["reason"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            if isinstance(seq, int) and seq < next_seq:
+                target.write(line if line.endswith("\n") else line + "\n")
+                count, first = kept.get(key, (0, reason))
+                kept[key] = (count + 1, first)
+        target.flush()
+        os.fsync(target.fileno())
+    os.replace(temporary, path)
+    return kept

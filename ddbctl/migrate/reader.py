@@ -1,0 +1,240 @@
+"""Stream profile records, one at a time, each with the place it came from.
+
+Sources: a directory of ``*.json`` files (seed 004's ``json_storage/``; each
+file holds one profile object or a JSON array of them), or one ``.jsonl`` /
+``.json`` file. Files are read in name order so every run sees the records in
+the same order, which duplicate detection and ``--resume`` rely on.
+
+Memory stays flat: a single-object file or a JSON Lines line is read whole
+(bounded by ``MAX_DOCUMENT_BYTES``), a JSON array is streamed element by
+element with ijson. Numbers with a fraction or exponent are parsed straight to
+``Decimal``, so no value ever passes through a binary float.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from ddbctl.migrate.problems import MALFORMED_JSON, NOT_UTF8, OVERSIZE, Problem
+
+# Far above what fits a 400 KB item, yet small enough to read whole.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+_WHITESPACE = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
+
+
+class SourceError(Exception):
+    """SOURCE cannot be read at all (missing, empty, wrong kind); the message names the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One record as read. Exactly one of ``value`` (parsed JSON) or ``problem`` is meaningful."""
+
+    file_index: int
+    path: str
+    position: int | None  # 1-based line of a .jsonl, 0-based element of an array, None: whole file
+    value: Any = None
+    problem: Problem | None = None
+    raw_text: str | None = None
+
+    @property
+    def location(self) -> str:
+        return describe_location(self.path, self.position)
+
+
+def describe_location(path: str, position: int | None) -> str:
+    """``a.json``, ``a.json element 3`` (0-based, in an array) or ``b.jsonl line 7`` (1-based)."""
+    if position is None:
+        return path
+    return f"{path} line {position}" if path.endswith(".jsonl") else f"{path} element {position}"
+
+
+class FileList:
+    """File paths in name order, packed into one string.
+
+    100,000 paths held as separate Python strings cost about 10 MB, packed about 2 MB:
+    the one part of the input, besides the seen ids, that memory has to hold.
+    """
+
+    def __init__(self, directory: str, names: list[str]) -> None:
+        self._directory = directory
+        self._packed = "\0".join(names)  # "\0" cannot occur in a file name
+        self._starts = array("Q")
+        start = 0
+        for name in names:
+            self._starts.append(start)
+            start += len(name) + 1
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, index: int) -> str:
+        start = self._starts[index]
+        end = self._starts[index + 1] - 1 if index + 1 < len(self._starts) else len(self._packed)
+        return os.path.join(self._directory, self._packed[start:end])
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[index] for index in range(len(self)))
+
+
+def list_files(source: Path) -> FileList:
+    """The files to read, in name order. Raises :class:`SourceError` for a bad SOURCE."""
+    if not source.exists():
+        raise SourceError(
+            f"{source} does not exist: pass a directory of *.json profile files or a .jsonl file"
+        )
+    if source.is_dir():
+        with os.scandir(source) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".json") and e.is_file())
+        if not names:
+            raise SourceError(
+                f"{source} holds no *.json files: point SOURCE at the json_storage directory "
+                "or at a .jsonl file"
+            )
+        return FileList(str(source), names)
+    if source.suffix in (".jsonl", ".json"):
+        return FileList("", [str(source)])
+    raise SourceError(
+        f"{source} is neither a directory nor a .json/.jsonl file: pass json_storage/ or a .jsonl"
+    )
+
+
+class RecordReader:
+    """Iterates :class:`SourceRecord` over ``files``; ``bytes_done`` drives the progress bar."""
+
+    def __init__(self, files: FileList) -> None:
+        self.files = files
+        self.bytes_done = 0
+
+    def __iter__(self) -> Iterator[SourceRecord]:
+        for index, path in enumerate(self.files):
+            start = self.bytes_done
+            with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if path.endswith(".jsonl"):
+                    yield from self._lines(index, path, handle, start)
+                else:
+                    yield from _document(index, path, handle, size)
+            self.bytes_done = start + size
+
+    def _lines(
+        self, index: int, path: str, handle: IO[bytes], start: int
+    ) -> Iterator[SourceRecord]:
+        line_number = 0
+        while True:
+            line = handle.readline(MAX_DOCUMENT_BYTES + 1)
+            if not line:
+                return
+            line_number += 1
+            if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield SourceRecord(index, path, line_number, problem=_too_big("line"))
+            elif line.strip(_WHITESPACE):
+                yield parse_document(index, path, line_number, line)
+            self.bytes_done = start + handle.tell()
+
+
+def _document(index: int, path: str, handle: IO[bytes], size: int) -> Iterator[SourceRecord]:
+    # Read exactly the file: read(16 MiB) would allocate 16 MiB per file.
+    data = handle.read(min(size, 4096) + 1)
+    if data.removeprefix(_BOM).lstrip(_WHITESPACE).startswith(b"["):
+        handle.seek(0)
+        yield from _array(index, path, handle)
+        return
+    if size > MAX_DOCUMENT_BYTES:
+        yield SourceRecord(index, path, None, problem=_too_big("file"))
+        return
+    if len(data) < size:
+        data += handle.read(size - len(data) + 1)  # +1: a file that grew shows as malformed
+    yield parse_document(index, path, None, data)
+
+
+def parse_document(index: int, path: str, position: int | None, data: bytes) -> SourceRecord:
+    """One JSON text -> a record, or a record carrying why it could not be parsed."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return SourceRecord(
+            index,
+            path,
+            position,
+            problem=Problem(
+                NOT_UTF8,
+                f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}): "
+                "re-save the file as UTF-8",
+            ),
+            raw_text=data.decode("utf-8", "backslashreplace"),
+        )
+    if not text.strip():
+        return SourceRecord(
+            index, path, position, problem=Problem(MALFORMED_JSON, "malformed JSON: empty file")
+        )
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except ValueError as error:
+        detail = (
+            f"{error.msg} at line {error.lineno} column {error.colno}"
+            if isinstance(error, json.JSONDecodeError)
+            else str(error)
+        )
+        return SourceRecord(
+            index,
+            path,
+            position,
+            problem=Problem(MALFORMED_JSON, f"malformed JSON: {detail}"),
+            raw_text=text,
+        )
+    return SourceRecord(index, path, position, value=value)
+
+
+def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
+    element = 0
+    try:
+        for value in ijson.items(handle, "item"):
+            yield SourceRecord(index, path, element, value=value)
+            element += 1
+    except (ijson.JSONError, UnicodeDecodeError) as error:
+        detail = _first_line(error)
+        code = NOT_UTF8 if "UTF8" in detail or isinstance(error, UnicodeDecodeError) else None
+        yield SourceRecord(
+            index,
+            path,
+            element,
+            problem=Problem(
+                code or MALFORMED_JSON,
+                f"{'not valid UTF-8' if code else 'malformed JSON'} in the array ({detail}): "
+                f"elements {element} and later were not read; fix the file and re-run",
+            ),
+        )
+
+
+def _first_line(error: Exception) -> str:
+    """ijson's yajl backend puts a multi-line excerpt (sometimes as bytes) in its message."""
+    message = error.args[0] if error.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "backslashreplace")
+    lines = str(message).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(error).__name__
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (JSON has no NaN or Infinity)")
+
+
+def _too_big(what: str) -> Problem:
+    return Problem(
+        OVERSIZE,
+        f"{what} is over {MAX_DOCUMENT_BYTES:,} bytes, read no further: a profile item must stay "
+        "under DynamoDB's 400 KB",
+    )

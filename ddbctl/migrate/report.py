@@ -1,0 +1,161 @@
+"""Counts, the rejects file, the closing summary and the progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from ddbctl.migrate.problems import Problem
+
+REJECTED = "rejected"
+NOT_WRITTEN = "not_written"
+
+
+@dataclass
+class Tally:
+    """Every record read ends in exactly one of written, rejected or not written."""
+
+    read: int = 0
+    written: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    not_written: dict[str, int] = field(default_factory=dict)
+    examples: dict[tuple[str, str], str] = field(default_factory=dict)
+    omitted: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, problem: Problem, number: int = 1) -> None:
+        bucket = self.rejected if kind == REJECTED else self.not_written
+        bucket[problem.code] = bucket.get(problem.code, 0) + number
+        self.examples.setdefault((kind, problem.code), problem.message)
+
+    def omit(self, key: str) -> None:
+        self.omitted[key] = self.omitted.get(key, 0) + 1
+
+    @property
+    def total_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    @property
+    def total_not_written(self) -> int:
+        return sum(self.not_written.values())
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.written + self.total_rejected + self.total_not_written
+
+
+def summary_lines(tally: Tally, *, dry_run: bool, rejects: Path | None) -> list[str]:
+    written = "valid (dry run, nothing written)" if dry_run else "written"
+    lines = [
+        f"read {tally.read} = {written} {tally.written} + rejected {tally.total_rejected}"
+        f" + not written {tally.total_not_written}"
+    ]
+    for kind, bucket in ((REJECTED, tally.rejected), (NOT_WRITTEN, tally.not_written)):
+        for code, number in sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0])):
+            example = tally.examples.get((kind, code), "see the rejects file")
+            lines.append(f"  {kind.replace('_', ' ')} {number} {code}: e.g. {example}")
+    for key, number in sorted(tally.omitted.items()):
+        lines.append(
+            f"  {key} omitted on {number} item(s): missing or blank, so not written into "
+            f"the {'job' if key == 'job' else 'location'}-index key"
+        )
+    if rejects is not None and (tally.total_rejected or tally.total_not_written):
+        lines.append(f"rejects: {rejects}")
+    return lines
+
+
+def _json_number(value: Any) -> Any:
+    """Decimal in a rejects entry: an int or float when exact enough, else its text."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        as_float = float(value)
+        return as_float if abs(as_float) != float("inf") else str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class RejectsLog:
+    """JSON Lines, one entry per record not written: where it came from, why, and the record
+    itself (``record``) or, when it was not parseable JSON, its text (``raw_text``)."""
+
+    def __init__(self, path: Path, *, append: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._handle: IO[str] = open(path, "a" if append else "w", encoding="utf-8")  # noqa: SIM115
+
+    def add(
+        self,
+        *,
+        seq: int,
+        kind: str,
+        path: str,
+        position: int | None,
+        location: str,
+        problem: Problem,
+        record: Any = None,
+        raw_text: str | None = None,
+    ) -> None:
+        entry: dict[str, Any] = {
+            "seq": seq,
+            "kind": kind,
+            "source": path,
+            "position": position,
+            "location": location,
+            "code": problem.code,
+            "reason": problem.message,
+        }
+        if raw_text is not None:
+            entry["raw_text"] = raw_text
+        else:
+            entry["record"] = record
+        self._handle.write(json.dumps(entry, default=_json_number, ensure_ascii=False) + "\n")
+
+    def sync(self) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def progress_enabled() -> bool:
+    """A bar for people at a terminal; nothing in CI logs or pipes."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def progress_bar(*, total_bytes: int, enabled: bool, dry_run: bool = False) -> Iterator[Any]:
+    """Yields ``update(bytes_done, tally)``; a no-op when disabled."""
+    if not enabled:
+        yield lambda bytes_done, tally: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("migrating"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("migrate", total=max(total_bytes, 1), status="")
+
+        def update(bytes_done: int, tally: Tally) -> None:
+            progress.update(
+                task,
+                completed=bytes_done,
+                status=f"{tally.written} {'valid' if dry_run else 'written'}, "
+                f"{tally.total_rejected} rejected, "
+                f"{tally.total_not_written} not written",
+            )
+
+        yield update

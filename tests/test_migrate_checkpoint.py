@@ -1,0 +1,119 @@
+"""Checkpoint files: atomic saves, refusing a mismatched resume, trimming the rejects file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ddbctl.cli import main
+from ddbctl.migrate import checkpoint as cp
+from ddbctl.migrate.report import progress_enabled
+from tests.profiles import profile, write_files
+
+
+def entry(seq: int, kind: str = "rejected", code: str = "missing_id") -> str:
+    return json.dumps({"seq": seq, "kind": kind, "code": code, "reason": f"why {seq}"}) + "\n"
+
+
+def test_trim_keeps_only_entries_before_the_checkpoint_and_drops_a_torn_line(tmp_path):
+    rejects = tmp_path / "r.jsonl"
+    rejects.write_text(
+        entry(0) + entry(3, "not_written", "throttled") + entry(5) + entry(2) + '{"seq": 1, "ki'
+    )
+    kept = cp.trim_rejects(rejects, 4)
+    assert [json.loads(line)["seq"] for line in rejects.read_text().splitlines()] == [0, 3, 2]
+    assert kept == {
+        ("rejected", "missing_id"): (2, "why 0"),
+        ("not_written", "throttled"): (1, "why 3"),
+    }
+
+
+def test_save_replaces_atomically_and_load_round_trips(tmp_path):
+    path = tmp_path / "c.json"
+    first = cp.Checkpoint(source="s", table="t", fingerprint="f", next_seq=10, complete=False)
+    cp.save(path, first)
+    cp.save(path, cp.Checkpoint(source="s", table="t", fingerprint="f", next_seq=20, complete=True))
+    assert cp.load(path).next_seq == 20
+    assert not (tmp_path / "c.json.tmp").exists()
+    assert cp.load(tmp_path / "missing.json") is None
+
+
+def test_fingerprint_changes_when_a_file_changes(tmp_path):
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    files = [str(source / "a.json")]
+    before = cp.fingerprint(files)
+    (source / "a.json").write_text(json.dumps(profile(2)) + " ")
+    assert cp.fingerprint(files) != before
+
+
+@pytest.fixture
+def resumable(tmp_path):
+    """A source and a checkpoint recorded for it, as a stopped run leaves them."""
+    source = write_files(tmp_path / "in", {"a.json": profile(1), "b.json": profile(2)})
+    rejects = tmp_path / "r.jsonl"
+    checkpoint = tmp_path / "r.jsonl.checkpoint"
+    files = [str(source / "a.json"), str(source / "b.json")]
+    cp.save(
+        checkpoint,
+        cp.Checkpoint(
+            source=str(source.resolve()),
+            table="dev-agent-profiles",
+            fingerprint=cp.fingerprint(files),
+            next_seq=1,
+            complete=False,
+        ),
+    )
+    argv = ["migrate-profiles", str(source), "--resume", "--rejects", str(rejects)]
+    return source, checkpoint, argv
+
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    return err
+
+
+def test_resume_into_another_table_is_refused(resumable, capsys):
+    _, _, argv = resumable
+    assert main([*argv, "--env", "staging"]) == 2
+    err = one_line_error(capsys)
+    assert "-> dev-agent-profiles, not " in err
+    assert err.endswith("pass the same SOURCE and --env, or run without --resume\n")
+
+
+def test_resume_after_the_input_changed_is_refused(resumable, capsys):
+    source, _, argv = resumable
+    (source / "c.json").write_text(json.dumps(profile(3)))
+    assert main([*argv, "--env", "dev"]) == 2
+    assert "changed since checkpoint" in one_line_error(capsys)
+
+
+def test_unreadable_checkpoint_is_refused(resumable, capsys):
+    _, checkpoint, argv = resumable
+    checkpoint.write_text("{not json")
+    assert main([*argv, "--env", "dev"]) == 2
+    assert "is unreadable: delete it and run without --resume" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize(
+    ("tty", "ci", "expected"), [(True, None, True), (True, "true", False), (False, None, False)]
+)
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch, tty, ci, expected):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: tty)
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    assert progress_enabled() is expected
+
+
+def test_progress_bar_shows_counts(capsys):
+    from ddbctl.migrate.report import Tally, progress_bar
+
+    tally = Tally(read=3, written=2, rejected={"missing_id": 1})
+    with progress_bar(total_bytes=10, enabled=True, dry_run=True) as update:
+        update(5, tally)
+    with progress_bar(total_bytes=10, enabled=False) as update:
+        update(5, tally)  # disabled: a no-op
+    assert capsys.readouterr().out == ""  # the bar never touches stdout, where the summary goes

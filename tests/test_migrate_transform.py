@@ -1,0 +1,215 @@
+"""The seed 004 item shape: kept fields, location_city, Decimal numbers, no empty index keys."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from ddbctl.migrate.problems import Rejected
+from ddbctl.migrate.reader import parse_document
+from ddbctl.migrate.transform import location_city, to_number
+from ddbctl.migrate.validate import MAX_ITEM_BYTES, attribute_size, build_item
+from tests.profiles import profile
+
+
+def parsed(record) -> object:
+    return parse_document(0, "x.json", None, json.dumps(record).encode()).value
+
+
+def test_envelope_becomes_the_seed_004_item():
+    record = parsed(profile(7))
+    item, request = build_item(record)
+    assert item.attributes == {
+        "id": "agent-00007",
+        "name": "Agent 7",
+        "address": f"agent1q{7:040d}",
+        "job": "Tutor",
+        "averagePrice": Decimal("57.25"),
+        "tags": ["python", "api"],
+        "location": ["Detroit", "MI"],
+        "location_city": "Detroit",
+        "description": "Profile number 7",
+        "timestamp": "2025-09-27T23:18:34",
+        "profile_data": record["data"],  # what seed 004's server returns as "data"
+    }
+    assert item.omitted_keys == ()
+    assert request["averagePrice"] == {"N": "57.25"}
+    assert request["profile_data"]["M"]["averagePrice"] == {"N": "57.25"}
+
+
+def test_flat_record_keeps_the_whole_record_as_profile_data():
+    record = parsed({"id": "flat-1", "name": "Flat", "job": "Tutor", "extra": {"x": 1}})
+    item, _ = build_item(record)
+    assert item.attributes["profile_data"] == record
+    assert "extra" not in item.attributes
+    assert item.attributes["name"] == "Flat"
+
+
+def test_numbers_are_parsed_as_decimal_without_passing_through_float():
+    record = parse_document(0, "x.json", None, b'{"id": "n", "data": {"averagePrice": 0.1}}')
+    assert record.value["data"]["averagePrice"] == Decimal("0.1")
+    _item, request = build_item(record.value)
+    assert request["averagePrice"] == {"N": "0.1"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (49.99, Decimal("49.99")),  # a float from a caller: its shortest text, not 49.98999...
+        (50, Decimal(50)),
+        (" 12.5 ", Decimal("12.5")),
+        ("1e3", Decimal("1e3")),
+        (Decimal("7.10"), Decimal("7.10")),
+    ],
+)
+def test_average_price_numbers(value, expected):
+    assert to_number(value) == expected
+
+
+@pytest.mark.parametrize("value", ["cheap", "", "NaN", "Infinity", True, float("nan"), [1]])
+def test_average_price_non_numbers(value):
+    with pytest.raises(ValueError):  # noqa: PT011 - every failure is ValueError by design
+        to_number(value)
+
+
+def test_floats_inside_the_record_become_decimal():
+    item, _request = build_item({"id": "f", "data": {"location": [{"city": "X", "lat": 42.28}]}})
+    assert item.attributes["location"][0]["lat"] == Decimal("42.28")
+    assert item.attributes["profile_data"]["location"][0]["lat"] == Decimal("42.28")
+
+
+@pytest.mark.parametrize(
+    ("location", "city"),
+    [
+        (["Ann Arbor", "MI"], "Ann Arbor"),
+        (["  New York  "], "New York"),
+        ([{"city": " Austin ", "state": "TX"}], "Austin"),
+        ([], None),
+        (["   ", "MI"], None),
+        ([{"state": "TX"}], None),
+        ([42], None),
+        (None, None),
+    ],
+)
+def test_location_city_rule(location, city):
+    assert location_city(location) == city
+
+
+@pytest.mark.parametrize(
+    ("overrides", "omitted"),
+    [
+        ({"job": ""}, ("job",)),
+        ({"job": "   "}, ("job",)),
+        ({"job": None}, ("job",)),
+        ({"location": []}, ("location_city",)),
+        ({"location": [" "]}, ("location_city",)),
+        ({"job": "", "location": None}, ("job", "location_city")),
+    ],
+)
+def test_empty_index_keys_are_omitted_never_written_empty(overrides, omitted):
+    record = profile(1, **overrides)
+    item, request = build_item(record)
+    assert item.omitted_keys == omitted
+    for key in omitted:
+        assert key not in item.attributes
+        assert key not in request
+    assert item.attributes["profile_data"] == record["data"]  # the original keeps the value
+
+
+def test_missing_optional_fields_are_left_out_not_invented():
+    item, _ = build_item({"id": "bare"})
+    assert item.attributes == {"id": "bare", "profile_data": {"id": "bare"}}
+    assert item.omitted_keys == ("job", "location_city")
+
+
+def test_size_accounting_and_the_400_kb_boundary():
+    assert attribute_size({"ab": "xyz"}) == 3 + 2 + 3 + 1
+    assert attribute_size(Decimal("123.45")) == 4  # 5 digits -> 3 bytes + 1
+    fits = "x" * ((MAX_ITEM_BYTES // 2) - 1_000)
+    build_item({"id": "big", "description": fits})  # twice ~199 KB: fits
+    with pytest.raises(Rejected) as caught:
+        build_item({"id": "big", "description": fits + "x" * 2_000})
+    assert caught.value.problem.code == "oversize"
+    assert "its largest field is 'description'" in str(caught.value)
+
+
+def test_nesting_deeper_than_dynamodb_allows_is_rejected():
+    deep: dict = {}
+    inner = deep
+    for _ in range(40):
+        inner["x"] = {}
+        inner = inner["x"]
+    with pytest.raises(Rejected) as caught:
+        build_item({"id": "deep", "extra": deep})
+    assert caught.value.problem.code == "too_deep"
+
+
+def test_id_longer_than_a_key_is_rejected():
+    with pytest.raises(Rejected) as caught:
+        build_item({"id": "i" * 2049})
+    assert caught.value.problem.code == "key_too_long"
+
+
+def nested(levels: int) -> object:
+    value: object = "leaf"
+    for _ in range(levels):
+        value = {"x": value}
+    return value
+
+
+def test_nesting_boundary_matches_dynamodb_local():
+    # Checked against DynamoDB Local: the item, profile_data and 30 maps is the deepest it takes.
+    build_item({"id": "deep", "extra": nested(30)})
+    with pytest.raises(Rejected):
+        build_item({"id": "deep", "extra": nested(31)})
+
+
+def test_empty_map_key_is_rejected():
+    # DynamoDB answers "Empty attribute name" and would fail the whole batch of 25.
+    with pytest.raises(Rejected) as caught:
+        build_item({"id": "k", "data": {"tags": [], "meta": {"": 1}}})
+    assert caught.value.problem.code == "bad_name"
+
+
+PARITY_VALUES = [
+    "text",
+    "",
+    "ünïcødé ✓",
+    0,
+    -7,
+    10**37,
+    Decimal("49.99"),
+    Decimal("-0"),
+    Decimal("1E+125"),
+    Decimal("1.000"),
+    True,
+    False,
+    None,
+    [],
+    {},
+    ["a", 1, Decimal("2.5"), None, [True], {"k": "v"}],
+    {"nested": {"deeper": [{"x": Decimal("1e-5")}]}, "n": 3},
+]
+
+
+@pytest.mark.parametrize("value", PARITY_VALUES, ids=repr)
+def test_serializer_matches_boto3_type_serializer(value):
+    from boto3.dynamodb.types import TypeSerializer
+
+    from ddbctl.migrate.transform import serialize
+
+    assert serialize({"a": value}) == {"a": TypeSerializer().serialize(value)}
+
+
+@pytest.mark.parametrize("value", [10**40, Decimal("1E+400"), Decimal("1E-200")], ids=repr)
+def test_serializer_refuses_numbers_dynamodb_cannot_hold_like_boto3(value):
+    from boto3.dynamodb.types import TypeSerializer
+
+    from ddbctl.migrate.transform import serialize
+
+    with pytest.raises(ArithmeticError):
+        TypeSerializer().serialize(value)
+    with pytest.raises(ArithmeticError):
+        serialize({"a": value})

@@ -1,0 +1,194 @@
+"""UnprocessedItems and throttling, with botocore's Stubber (DynamoDB Local and moto never
+throttle): retried with backoff, then reported as not written; the run goes on, exit 1."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+import ddbctl.migrate.writer as writer_module
+from ddbctl.cli import main
+from ddbctl.context import CommandContext
+from ddbctl.migrate.validate import build_item
+from ddbctl.migrate.writer import Batch, Pending, write_one
+from ddbio import BackoffPolicy
+from tests.profiles import profile, read_rejects, write_files
+
+TABLE = "dev-agent-profiles"
+
+
+def pending(number: int) -> Pending:
+    record = profile(number)
+    _, request = build_item(record)
+    return Pending(
+        seq=number,
+        id=record["id"],
+        path="x.json",
+        position=None,
+        location="x.json",
+        record=record,
+        request={"PutRequest": {"Item": request}},
+    )
+
+
+def fast_policy(delays: list[float]) -> BackoffPolicy:
+    return BackoffPolicy(
+        max_attempts=3, base_delay=0.1, max_delay=0.3, sleep=delays.append, jitter=lambda: 1.0
+    )
+
+
+@pytest.fixture
+def stubbed():
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+def test_unprocessed_items_are_retried_until_written(stubbed):
+    client, stubber = stubbed
+    batch = Batch(0, [pending(n) for n in range(3)])
+    requests = [entry.request for entry in batch.entries]
+    stubber.add_response("batch_write_item", {"UnprocessedItems": {TABLE: requests[2:]}})
+    stubber.add_response("batch_write_item", {"UnprocessedItems": {}})
+    delays: list[float] = []
+    outcome = write_one(client, TABLE, batch, fast_policy(delays))
+    assert (outcome.written, outcome.not_written, outcome.problem) == (3, [], None)
+    assert delays == [0.2]  # one full-jitter backoff (jitter pinned to 1.0) before the resend
+
+
+def test_items_still_unprocessed_are_reported_not_dropped(stubbed):
+    client, stubber = stubbed
+    batch = Batch(0, [pending(n) for n in range(4)])
+    left = [batch.entries[1].request, batch.entries[3].request]
+    for _ in range(3):
+        stubber.add_response("batch_write_item", {"UnprocessedItems": {TABLE: left}})
+    delays: list[float] = []
+    outcome = write_one(client, TABLE, batch, fast_policy(delays))
+    assert outcome.written == 2
+    assert [entry.seq for entry in outcome.not_written] == [1, 3]
+    assert outcome.problem.code == "unprocessed"
+    assert "after 3 BatchWriteItem attempts" in outcome.problem.message
+    assert delays == [0.2, 0.3]  # capped at max_delay
+
+
+@pytest.mark.parametrize("code", ["ProvisionedThroughputExceededException", "ThrottlingException"])
+def test_throttling_after_botocore_retries_reports_the_batch(stubbed, code):
+    client, stubber = stubbed
+    stubber.add_client_error("batch_write_item", service_error_code=code, http_status_code=400)
+    batch = Batch(0, [pending(n) for n in range(2)])
+    outcome = write_one(client, TABLE, batch, fast_policy([]))
+    assert outcome.written == 0
+    assert len(outcome.not_written) == 2
+    assert outcome.problem.code == "throttled"
+    assert outcome.problem.message.startswith(f"{code} after botocore's retries")
+    assert outcome.fatal is None
+
+
+def test_access_denied_is_fatal_not_a_per_record_failure(stubbed):
+    client, stubber = stubbed
+    stubber.add_client_error("batch_write_item", service_error_code="AccessDeniedException")
+    outcome = write_one(client, TABLE, Batch(0, [pending(1)]), fast_policy([]))
+    assert outcome.fatal is not None
+    assert outcome.not_written == []
+
+
+@pytest.fixture
+def cli_stub(monkeypatch):
+    """The command's own client (standard retries, pool sized to workers), under a Stubber."""
+    made: dict = {}
+    real_client = CommandContext.client
+
+    def client(self, **options):
+        made["client"] = real_client(self, **options)
+        made["options"] = options
+        made["stubber"] = Stubber(made["client"])
+        made["stubber"].add_response("describe_table", {"Table": {"TableName": TABLE}})
+        for add in made.pop("queued", []):
+            add(made["stubber"])
+        made["stubber"].activate()
+        return made["client"]
+
+    delays: list[float] = []
+    monkeypatch.setattr(CommandContext, "client", client)
+    monkeypatch.setattr(writer_module, "BackoffPolicy", lambda: fast_policy(delays))
+    made["delays"] = delays
+    return made
+
+
+def test_run_goes_on_after_throttling_and_reports_every_unwritten_record(
+    cli_stub, tmp_path, capsys
+):
+    records = [profile(n) for n in range(60)]  # batches of 25, 25 and 10
+    source = write_files(tmp_path / "in", {f"{n:03d}.json": r for n, r in enumerate(records)})
+    left = [{"PutRequest": {"Item": build_item(records[n])[1]}} for n in (50, 51)]
+    cli_stub["queued"] = [
+        lambda s: s.add_response("batch_write_item", {"UnprocessedItems": {}}),
+        lambda s: s.add_client_error(
+            "batch_write_item", service_error_code="ProvisionedThroughputExceededException"
+        ),
+        *[
+            lambda s: s.add_response("batch_write_item", {"UnprocessedItems": {TABLE: left}})
+            for _ in range(3)
+        ],
+    ]
+    rejects = tmp_path / "rejects.jsonl"
+    argv = ["migrate-profiles", str(source), "--env", "dev", "--workers", "1"]
+    assert main([*argv, "--rejects", str(rejects)]) == 1
+
+    config = cli_stub["client"].meta.config
+    assert config.retries["mode"] == "standard"
+    assert config.max_pool_connections == 1
+    assert cli_stub["options"]["parameter_validation"] is False  # our validator checked items
+    cli_stub["stubber"].assert_no_pending_responses()
+    out = capsys.readouterr().out
+    assert "read 60 = written 33 + rejected 0 + not written 27" in out
+    assert "not written 25 throttled: e.g. ProvisionedThroughputExceededException" in out
+    assert "not written 2 unprocessed: e.g. still in UnprocessedItems after 3" in out
+    entries = read_rejects(rejects)
+    assert [(e["seq"], e["kind"], e["code"]) for e in entries] == [
+        *[(seq, "not_written", "throttled") for seq in range(25, 50)],
+        (50, "not_written", "unprocessed"),
+        (51, "not_written", "unprocessed"),
+    ]
+    assert entries[-1]["record"] == json.loads(json.dumps(records[51]))  # retry-ready
+    assert cli_stub["delays"] == [0.2, 0.3]
+    checkpoint = json.loads((tmp_path / "rejects.jsonl.checkpoint").read_text())
+    assert (checkpoint["next_seq"], checkpoint["complete"]) == (60, True)
+
+
+def test_fatal_error_stops_with_a_resumable_checkpoint(cli_stub, tmp_path, capsys):
+    source = write_files(tmp_path / "in", {f"{n:03d}.json": profile(n) for n in range(30)})
+    cli_stub["queued"] = [
+        lambda s: s.add_response("batch_write_item", {"UnprocessedItems": {}}),
+        lambda s: s.add_client_error(
+            "batch_write_item", service_error_code="AccessDeniedException", service_message="no"
+        ),
+    ]
+    rejects = tmp_path / "rejects.jsonl"
+    argv = ["migrate-profiles", str(source), "--env", "dev", "--workers", "1"]
+    assert main([*argv, "--rejects", str(rejects)]) == 1
+    captured = capsys.readouterr()
+    assert "read 30 = written 25 + rejected 0 + not written 0" in captured.out
+    assert "AccessDeniedException" in captured.err
+    assert "5 record(s) unfinished: run the same command with --resume" in captured.err
+    checkpoint = json.loads((tmp_path / "rejects.jsonl.checkpoint").read_text())
+    assert (checkpoint["next_seq"], checkpoint["complete"]) == (25, False)
+
+
+def test_missing_table_is_one_clear_line(monkeypatch, tmp_path, capsys):
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    stubber = Stubber(client)
+    stubber.add_client_error("describe_table", service_error_code="ResourceNotFoundException")
+    stubber.activate()
+    monkeypatch.setattr(CommandContext, "client", lambda self, **options: client)
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    assert main(["migrate-profiles", str(source), "--env", "dev"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "ddbctl migrate-profiles: error: table dev-agent-profiles does not exist at AWS: "
+        "deploy the agent-matching stack (or create the table in DynamoDB Local) first\n"
+    )

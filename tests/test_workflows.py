@@ -109,12 +109,25 @@ def test_make_target_parser_is_not_fooled():
     assert "SHELL" not in makefile_targets()
 
 
-def test_ci_runs_setup_lint_tests_and_synth():
+def makefile_rule(target: str) -> str:
+    """The prerequisites line and recipe of one Makefile rule."""
+    text = (ROOT / "Makefile").read_text()
+    match = re.search(rf"^{re.escape(target)}:(.*?)(?=^\S|\Z)", text, flags=re.M | re.S)
+    assert match, f"no {target} rule in the Makefile"
+    return match.group(1)
+
+
+def test_ci_runs_setup_lint_and_tests_which_synth_and_scan():
     workflow = load(WORKFLOWS / "ci.yml")
     assert set(triggers(workflow)) == {"push", "pull_request"}
     called = [t for step in steps(workflow) for t in make_targets_called(step.get("run", ""))]
-    assert called == ["setup", "lint", "test", "synth"]
+    assert called == ["setup", "lint", "test"]
     assert workflow["permissions"] == {"contents": "read"}
+    # `make test` is what .ci/run calls too: it must check the lock and scan the synth.
+    test_rule = makefile_rule("test")
+    assert "-m ddbctl check-changes" in test_rule
+    assert "scan" in test_rule
+    assert "synth" in makefile_rule("scan").splitlines()[0]
 
 
 def test_diff_workflow_contract():

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
+from aws_cdk import CfnOutput
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from catalog import TableSpec
 from cdk_constructs import DataTable
 from settings import EnvironmentConfig
+from stacks.environment_stack import EnvironmentStack
 
 
-class ApplicationDataStack(Stack):
+class ApplicationDataStack(EnvironmentStack):
     """Composes the catalog tables of one application and exports their names and ARNs.
 
     Exports are environment-qualified (``prod-OpportunitySessionsTableName``)
@@ -31,15 +32,11 @@ class ApplicationDataStack(Stack):
         super().__init__(
             scope,
             construct_id,
-            env=Environment(account=config.account, region=config.region),
-            description=f"{config.name}: DynamoDB tables of {application}",
-            termination_protection=config.protected,
+            config=config,
+            description=f"DynamoDB tables of {application}",
         )
         self.application = application
         self.tables: dict[str, DataTable] = {}
-        removal = (
-            RemovalPolicy.RETAIN if config.removal_policy == "retain" else RemovalPolicy.DESTROY
-        )
         for spec in specs:
             data_table = DataTable(
                 self,
@@ -48,7 +45,7 @@ class ApplicationDataStack(Stack):
                 table_name=config.table_name(spec),
                 environment_name=config.name,
                 encryption_key=encryption_key,
-                removal_policy=removal,
+                removal_policy=self.removal_policy,
                 deletion_protection=config.deletion_protection,
                 pitr_recovery_days=config.pitr_recovery_days,
                 provisioned_capacity=config.provisioned_capacity,

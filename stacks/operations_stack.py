@@ -8,7 +8,6 @@ key -> operations -> applications.
 
 from __future__ import annotations
 
-from aws_cdk import Environment, Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
@@ -16,9 +15,10 @@ import catalog
 from cdk_constructs import AlarmTopic, DailyBackupPlan, OperationsDashboard, TableAlarms
 from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
+from stacks.environment_stack import EnvironmentStack
 
 
-class OperationsStack(Stack):
+class OperationsStack(EnvironmentStack):
     """Holds what one environment's operators use: the alarm topic, a dashboard, backups."""
 
     def __init__(
@@ -32,11 +32,9 @@ class OperationsStack(Stack):
         super().__init__(
             scope,
             construct_id,
-            env=Environment(account=config.account, region=config.region),
-            description=f"{config.name}: alarm topic, dashboard and backups of the DynamoDB tables",
-            termination_protection=config.protected,
+            config=config,
+            description="alarm topic, dashboard and backups of the DynamoDB tables",
         )
-        self.config = config
         self.alarm_topic = AlarmTopic(
             self,
             "AlarmTopic",

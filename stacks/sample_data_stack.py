@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aws_cdk import Environment, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
@@ -10,9 +9,10 @@ import catalog
 from catalog.samples import SAMPLES
 from cdk_constructs.sample_data_seeder import SampleDataSeeder
 from settings import EnvironmentConfig
+from stacks.environment_stack import EnvironmentStack
 
 
-class SampleDataStack(Stack):
+class SampleDataStack(EnvironmentStack):
     """Holds the seeder apart from the tables, so turning seeding off removes one stack
     and leaves the table stacks' templates untouched."""
 
@@ -27,12 +27,8 @@ class SampleDataStack(Stack):
         super().__init__(
             scope,
             construct_id,
-            env=Environment(account=config.account, region=config.region),
-            description=f"{config.name}: sample data for the DynamoDB tables (development only)",
-            termination_protection=config.protected,
-        )
-        removal = (
-            RemovalPolicy.RETAIN if config.removal_policy == "retain" else RemovalPolicy.DESTROY
+            config=config,
+            description="sample data for the DynamoDB tables (development only)",
         )
         self.seeder = SampleDataSeeder(
             self,
@@ -40,5 +36,5 @@ class SampleDataStack(Stack):
             table_names={key: config.table_name(catalog.table(key)) for key in SAMPLES},
             function_name=f"{config.name}-sample-data-seeder",
             encryption_key=encryption_key,
-            removal_policy=removal,
+            removal_policy=self.removal_policy,
         )

@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean
+.PHONY: setup synth test lint format update-snapshots clean local
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -42,6 +42,10 @@ format: setup
 
 update-snapshots: setup
 	$(PYTHON) -m pytest tests/test_snapshots.py --snapshot-update
+
+# DynamoDB Local on 127.0.0.1:8000 with the dev tables and sample data (see README).
+local: setup
+	$(PYTHON) -m ddbctl local up
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache

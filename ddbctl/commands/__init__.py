@@ -1,5 +1,5 @@
 """Subcommands. Add a module here and list it in COMMANDS."""
 
-from ddbctl.commands import tables
+from ddbctl.commands import local, query, tables, verify
 
-COMMANDS = (tables,)
+COMMANDS = (tables, local, query, verify)

@@ -1,0 +1,383 @@
+"""``ddbctl local up|status|down``: start, reuse, report, stop, and every way it can go wrong.
+
+Most tests run the moto fallback (Java detection patched out): it starts in
+well under a second. The DynamoDB Local tests are marked ``integration``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import types
+
+import boto3
+import pytest
+
+import catalog
+from ddbctl.cli import main
+from ddbctl.local_state import ServerRecord, is_running
+from ddbio import local_server
+from ddbio.local_server import free_port, port_in_use
+
+STATE_LINE = "ddbctl local: error: "
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DDBCTL_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def no_java(monkeypatch):
+    monkeypatch.setattr(local_server, "java_major", lambda: None)
+
+
+@pytest.fixture
+def no_seeder(monkeypatch):
+    """As on a build without ``ddbctl.seeding``, whether or not it exists in this one."""
+    monkeypatch.setitem(sys.modules, "ddbctl.seeding", None)
+
+
+@pytest.fixture
+def port():
+    """A free port, and whatever ``local up`` started there is always stopped."""
+    number = free_port()
+    yield number
+    record = ServerRecord.load(number)
+    if record is not None and is_running(record.pid):
+        main(["local", "down", "--port", str(number)])
+
+
+def exit_code(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as stop:
+        return stop.code
+
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err.strip()
+
+
+def fake_seeder(calls: list):
+    """Stands in for issue 4's ``ddbctl.seeding``: two seed-000-shaped items."""
+
+    def seed_environment(*, client, config):
+        calls.append(config.name)
+        table = config.table_name(catalog.table("market_intelligence_requests"))
+        client.put_item(
+            TableName=table,
+            Item={
+                "request_id": {"S": "req_1757412789250_a08ac7ad"},
+                "user_id": {"S": "test-user-123"},
+                "project_id": {"S": "project-1"},
+                "status": {"S": "pending"},
+                "created_at": {"S": "2024-01-09T15:43:09.250000"},
+                "priority": {"S": "high"},
+                "processing_strategy": {"S": "table"},
+            },
+        )
+        logs = config.table_name(catalog.table("request_processing_logs"))
+        client.put_item(
+            TableName=logs,
+            Item={
+                "log_id": {"S": "log-1"},
+                "request_id": {"S": "req_1757412789250_a08ac7ad"},
+                "timestamp": {"S": "2024-01-09T15:43:09.250000"},
+            },
+        )
+        return {table: 1, logs: 1}
+
+    return types.SimpleNamespace(seed_environment=seed_environment)
+
+
+# --- the moto fallback: the whole cycle without Java ------------------------------------
+
+
+def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    out = capsys.readouterr().out
+    java_lines = [line for line in out.splitlines() if "Java" in line]
+    assert java_lines == [
+        "Java 17+ not found (found none): falling back to moto's standalone server "
+        "(in memory; install Java for DynamoDB Local)"
+    ]
+    assert "created 6 table(s), 0 already present" in out
+    endpoint = f"http://127.0.0.1:{port}"
+    assert f"export AWS_ENDPOINT_URL_DYNAMODB={endpoint}" in out
+    for spec in catalog.TABLES:
+        assert f"dev-{spec.base_name}" in out
+
+    # moto supports PITR, tags and SSE, so the local tables pass every check of verify.
+    assert main(["verify", "--env", "dev", "--endpoint-url", endpoint, "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["totals"]) == {"pass"}
+
+    assert main(["local", "status", "--port", str(port), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert (status["running"], status["backend"], len(status["tables"])) == (True, "moto", 6)
+
+    # Idempotent: the same server, only missing tables are created.
+    assert main(["local", "up", "--port", str(port), "--no-seed", "--env", "staging"]) == 0
+    out = capsys.readouterr().out
+    assert f"reusing moto server (pid {status['pid']})" in out
+    assert "created 6 table(s)" in out  # staging's names are new
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    assert "created 0 table(s), 6 already present" in capsys.readouterr().out
+
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == (
+        f"moto server (pid {status['pid']}) on port {port}: stopped; its in-memory data is gone\n"
+    )
+    assert not is_running(status["pid"])
+    assert ServerRecord.load(port) is None
+    assert main(["local", "status", "--port", str(port)]) == 3
+    assert capsys.readouterr().out == f"not running on port {port}\n"
+
+
+def test_db_path_needs_java(no_java, port, tmp_path, capsys):
+    argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", str(tmp_path / "db")]
+    assert main(argv) == 1
+    assert "--db-path needs DynamoDB Local, which needs Java 17+" in one_line_error(capsys)
+    assert not port_in_use(port)
+    assert ServerRecord.load(port) is None
+
+
+# --- seeding ----------------------------------------------------------------------------
+
+
+def test_the_seed_step_calls_the_seeder_and_reports_counts(no_java, port, monkeypatch, capsys):
+    calls: list[str] = []
+    monkeypatch.setitem(sys.modules, "ddbctl.seeding", fake_seeder(calls))
+    assert main(["local", "up", "--port", str(port)]) == 0
+    out = capsys.readouterr().out
+    assert calls == ["dev"]
+    assert "seeded 2 item(s) into 2 table(s)" in out
+    report = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith("dev-")}
+    assert report["dev-market_intelligence_requests"][2] == "1"  # the items column
+    assert report["dev-agent-profiles"][2] == "0"
+
+
+def test_without_the_seeder_up_fails_before_starting_anything(no_seeder, port, capsys):
+    assert main(["local", "up", "--port", str(port)]) == 1
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}sample data is not available in this build: use --no-seed"
+    )
+    assert not port_in_use(port)
+    assert ServerRecord.load(port) is None
+
+
+def test_environments_without_sample_data_are_left_empty(no_java, no_seeder, port, capsys):
+    assert main(["local", "up", "--port", str(port), "--env", "staging"]) == 0
+    out = capsys.readouterr().out
+    assert "staging takes no sample data (seed_sample_data is off): tables left empty" in out
+
+
+# --- stale records, reused pids, foreign ports ------------------------------------------
+
+
+def finished_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def record(port: int, pid: int) -> ServerRecord:
+    entry = ServerRecord(
+        pid=pid,
+        port=port,
+        endpoint=f"http://127.0.0.1:{port}",
+        backend="dynamodb-local",
+        db_path=None,
+        log_path="x.log",
+        started_at="2024-01-01T00:00:00+00:00",
+    )
+    entry.save()
+    return entry
+
+
+def test_a_stale_record_is_reported_and_cleaned_up(port, capsys):
+    pid = finished_pid()
+    record(port, pid)
+    assert main(["local", "status", "--port", str(port)]) == 3
+    assert capsys.readouterr().out == f"not running on port {port} (stale record for pid {pid})\n"
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == (
+        f"removed the stale record for port {port}: pid {pid} is not running\n"
+    )
+    assert ServerRecord.load(port) is None
+
+
+def test_up_replaces_a_stale_record(no_java, port, capsys):
+    pid = finished_pid()
+    record(port, pid)
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    out = capsys.readouterr().out
+    assert f"removed the stale record for port {port}: pid {pid} is no longer running" in out
+    assert ServerRecord.load(port).pid != pid
+
+
+def test_a_reused_pid_is_never_signalled(port, capsys):
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        record(port, bystander.pid)
+        assert main(["local", "down", "--port", str(port)]) == 0
+        assert "removed the stale record" in capsys.readouterr().out
+        assert bystander.poll() is None  # still running: it is not our server
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_a_corrupt_record_counts_as_stale(port, state_dir, capsys):
+    state_dir.mkdir(parents=True)
+    ServerRecord.path_for(port).write_text("{not json")
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert "removed the stale record" in capsys.readouterr().out
+
+
+@pytest.fixture
+def foreign_listener():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_a_port_held_by_someone_else_is_refused_and_left_alone(foreign_listener, capsys):
+    port = str(foreign_listener)
+    assert main(["local", "up", "--port", port, "--no-seed"]) == 1
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}port {port} is in use by a process ddbctl did not start: "
+        "pick another with --port"
+    )
+    assert main(["local", "down", "--port", port]) == 1
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}port {port} is held by a process ddbctl did not start: left alone"
+    )
+
+
+def test_down_with_nothing_running_succeeds(port, capsys):
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == f"nothing running on port {port}\n"
+
+
+# --- usage ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["up", "status", "down"])
+def test_each_action_has_help(action, capsys):
+    assert exit_code(["local", action, "--help"]) == 0
+    assert f"usage: ddbctl local {action}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["local"], "the following arguments are required: ACTION"),
+        (["local", "up", "--port", "0"], "invalid port '0': use a number from 1 to 65535"),
+        (["local", "down", "--port", "http"], "invalid port 'http'"),
+        (["local", "status", "--port", "70000"], "invalid port '70000'"),
+        (["local", "up", "--env", "qa"], "invalid choice: 'qa'"),
+        (["local", "sideways"], "invalid choice: 'sideways'"),
+    ],
+)
+def test_bad_flags_and_values_are_one_line(argv, message, capsys):
+    assert exit_code(argv) == 2
+    assert message in one_line_error(capsys)
+
+
+def test_db_path_must_be_a_directory(tmp_path, port, capsys):
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    assert main(["local", "up", "--port", str(port), "--db-path", str(a_file), "--no-seed"]) == 1
+    assert one_line_error(capsys) == f"{STATE_LINE}--db-path {a_file} is a file: give a directory"
+
+
+# --- DynamoDB Local ---------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_make_local_then_the_seed_000_snippets(dynamodb_local, port, monkeypatch, capsys):
+    """Acceptance: ``local up`` (with a stand-in seeder), then seed 000's boto3 snippets,
+    with only the endpoint added through the environment, return the data."""
+    calls: list[str] = []
+    monkeypatch.setitem(sys.modules, "ddbctl.seeding", fake_seeder(calls))
+    assert main(["local", "up", "--port", str(port)]) == 0
+    out = capsys.readouterr().out
+    assert f"started DynamoDB Local (pid {ServerRecord.load(port).pid})" in out
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{port}")
+    dynamodb = boto3.client("dynamodb")
+    # --- seed 000, "Common Queries", verbatim ---
+    response = dynamodb.get_item(
+        TableName="dev-market_intelligence_requests",
+        Key={"request_id": {"S": "req_1757412789250_a08ac7ad"}},
+    )
+    assert response["Item"]["user_id"] == {"S": "test-user-123"}
+    response = dynamodb.query(
+        TableName="dev-market_intelligence_requests",
+        IndexName="user-index",
+        KeyConditionExpression="user_id = :user_id",
+        ExpressionAttributeValues={":user_id": {"S": "test-user-123"}},
+    )
+    assert response["Count"] == 1
+    response = dynamodb.query(
+        TableName="dev-market_intelligence_requests",
+        IndexName="status-index",
+        KeyConditionExpression="#status = :status",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":status": {"S": "pending"}},
+    )
+    assert response["Count"] == 1
+    response = dynamodb.query(
+        TableName="dev-market_intelligence_requests",
+        IndexName="strategy-index",
+        KeyConditionExpression="processing_strategy = :strategy",
+        ExpressionAttributeValues={":strategy": {"S": "table"}},
+        ScanIndexForward=False,
+    )
+    assert response["Count"] == 1
+    response = dynamodb.query(
+        TableName="dev-request_processing_logs",
+        IndexName="request-logs-index",
+        KeyConditionExpression="request_id = :request_id",
+        ExpressionAttributeValues={":request_id": {"S": "req_1757412789250_a08ac7ad"}},
+        ScanIndexForward=True,
+    )
+    assert response["Count"] == 1
+
+    # verify: DynamoDB Local has no PITR, tags or SSE, and says so; nothing fails.
+    assert main(["verify", "--env", "dev", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    for table in document["tables"]:
+        checks = {check["check"]: check["status"] for check in table["checks"]}
+        assert checks["pitr"] == checks["tags"] == checks["sse kms"] == "unsupported"
+        assert checks["round trip"] == checks["ttl"] == checks["table"] == "pass"
+
+    pid = ServerRecord.load(port).pid
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert not is_running(pid)
+    assert not port_in_use(port)
+
+
+@pytest.mark.integration
+def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, capsys):
+    db = tmp_path / "db"
+    argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", str(db)]
+    assert main(argv) == 0
+    client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}")
+    client.put_item(TableName="dev-agent-profiles", Item={"id": {"S": "kept"}})
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0  # reuse, any storage
+    assert main([*argv[:3], str(port), "--no-seed", "--db-path", str(tmp_path / "other")]) == 1
+    assert f"keeps its data in {db}" in capsys.readouterr().err
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert "in-memory" not in capsys.readouterr().out
+
+    assert main(argv) == 0
+    assert "created 0 table(s), 6 already present" in capsys.readouterr().out
+    assert client.get_item(TableName="dev-agent-profiles", Key={"id": {"S": "kept"}})["Item"]

@@ -21,6 +21,7 @@ from ddbio.local_server import PROJECT_ROOT
 
 STATE_DIR_VARIABLE = "DDBCTL_STATE_DIR"
 SERVER_MARKERS = ("DynamoDBLocal.jar", "moto.server")
+HAS_PROC = Path("/proc/self").exists()  # Linux; macOS and the BSDs ask ps instead
 
 
 def state_dir() -> Path:
@@ -72,15 +73,15 @@ def log_path_for(port: int) -> Path:
 def command_line(pid: int) -> str | None:
     """The process's command line, or None if there is no such (live) process."""
     proc = Path(f"/proc/{pid}")
-    if Path("/proc/self").exists():
+    if HAS_PROC:
         try:
             if proc.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
                 return None  # a zombie has exited; only its parent has not reaped it yet
             return proc.joinpath("cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, IndexError):
             return None
-    result = subprocess.run(  # noqa: S603 - macOS and BSDs have no /proc
-        ["ps", "-o", "stat=,command=", "-p", str(pid)],  # noqa: S607
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        ["ps", "-ww", "-o", "stat=,command=", "-p", str(pid)],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,

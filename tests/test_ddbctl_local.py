@@ -7,6 +7,7 @@ well under a second. The DynamoDB Local tests are marked ``integration``.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -16,8 +17,10 @@ import boto3
 import pytest
 
 import catalog
+from ddbctl import local_state
 from ddbctl.cli import main
-from ddbctl.local_state import ServerRecord, is_running
+from ddbctl.commands import local as local_command
+from ddbctl.local_state import ServerRecord, is_running, stop_process
 from ddbio import local_server
 from ddbio.local_server import free_port, port_in_use
 
@@ -381,3 +384,76 @@ def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, caps
     assert main(argv) == 0
     assert "created 0 table(s), 6 already present" in capsys.readouterr().out
     assert client.get_item(TableName="dev-agent-profiles", Key={"id": {"S": "kept"}})["Item"]
+
+
+# --- a recorded server that does not answer, or ignores SIGTERM -------------------------
+
+
+def impostor(*, ignore_sigterm: bool = False) -> subprocess.Popen:
+    """A live process whose command line looks like our moto server, but that never answers."""
+    code = "import signal, time\n"
+    if ignore_sigterm:
+        code += "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    code += "print('ready', flush=True)\ntime.sleep(60)\n"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "moto.server"], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline() == "ready\n"  # the SIGTERM handler is in place
+    return process
+
+
+def test_a_silent_server_is_reported_and_can_be_stopped(port, monkeypatch, capsys):
+    process = impostor()
+    try:
+        record(port, process.pid)
+        assert main(["local", "status", "--port", str(port)]) == 3
+        assert f"not answering: pid {process.pid} is alive" in capsys.readouterr().out
+        monkeypatch.setattr(local_command, "REUSE_WAIT_SECONDS", 0.3)
+        assert main(["local", "up", "--port", str(port), "--no-seed"]) == 1
+        assert one_line_error(capsys) == (
+            f"{STATE_LINE}pid {process.pid} on port {port} does not answer: run "
+            f"`ddbctl local down --port {port}` and try again"
+        )
+        assert main(["local", "down", "--port", str(port)]) == 0
+        assert f"(pid {process.pid}) on port {port}: stopped" in capsys.readouterr().out
+        assert process.poll() is not None
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_server_ignoring_sigterm_is_killed():
+    process = impostor(ignore_sigterm=True)
+    try:
+        assert stop_process(process.pid, timeout=0.5) == "killed after SIGTERM timed out"
+        assert not is_running(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "--env", "dev", "--endpoint-url", "URL"],
+        ["query", "pending-requests", "--endpoint-url", "URL"],
+    ],
+)
+def test_nothing_behind_a_local_endpoint_fails_fast(argv, capsys):
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main([url if word == "URL" else word for word in argv]) == 1
+    assert f"nothing answers like DynamoDB at {url}: start it with" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize("has_proc", [True, False], ids=["proc", "ps"])
+def test_process_lookup_with_and_without_proc(has_proc, monkeypatch):
+    monkeypatch.setattr(local_state, "HAS_PROC", has_proc)
+    process = impostor()
+    try:
+        assert "moto.server" in local_state.command_line(process.pid)
+        assert local_state.is_our_server(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+    assert local_state.command_line(process.pid) is None
+    assert not local_state.is_our_server(os.getpid())  # pytest is alive, but not a server

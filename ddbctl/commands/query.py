@@ -8,6 +8,7 @@ import catalog
 from catalog import Operation
 from ddbctl import access
 from ddbctl.context import CommandContext
+from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_OK
 from ddbctl.parser import OneLineParser, add_env_arguments
 from ddbctl.render import print_items, to_json
@@ -80,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
     pattern_name, words = (args.words[0], args.words[1:]) if args.words else (None, [])
     prepared = access.prepare(pattern_name, words, table_name_of=context.table_name)
+    require_local_endpoint(context.endpoint_url)
     items = list(access.run(context.client(), prepared, limit=args.limit))
     if args.json:
         print(to_json(items))

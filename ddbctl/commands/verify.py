@@ -11,6 +11,7 @@ import json
 from collections import Counter
 
 from ddbctl.context import CommandContext
+from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK
 from ddbctl.parser import add_env_arguments
 from ddbctl.verification import LABELS, as_dict, verify_environment
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
+    require_local_endpoint(context.endpoint_url)
     reports = verify_environment(context.client(), context.config, read_only=args.read_only)
     totals = Counter(check.status for report in reports for check in report.checks)
     failed = any(report.failed for report in reports)

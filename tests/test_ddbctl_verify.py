@@ -16,11 +16,15 @@ from ddbctl.verification import round_trip_key, verify_table
 from ddbio.table_definitions import create_table
 from settings import load_from_cdk_json
 
+BOTH = pytest.mark.parametrize("deployed", ["dev", "prod"], indirect=True)
 
-@pytest.fixture(params=["dev", "prod"])
+
+@pytest.fixture
 def deployed(request):
-    """A "correct" environment in moto: tables, TTL, PITR, SSE-KMS, tags, protection."""
-    config = load_from_cdk_json(request.param)
+    """A "correct" environment in moto: tables, TTL, PITR, SSE-KMS, tags, protection.
+
+    dev unless a test asks for both (prod differs in billing and deletion protection)."""
+    config = load_from_cdk_json(getattr(request, "param", "dev"))
     with mock_aws():
         client = boto3.client("dynamodb", region_name=config.region)
         create_environment_tables(client, config)
@@ -46,6 +50,7 @@ def failures(document: dict) -> list[tuple[str, str]]:
     ]
 
 
+@BOTH
 def test_a_correct_environment_passes_everything(deployed, capsys):
     client, config = deployed
     code, document = verify(capsys, config)
@@ -59,6 +64,7 @@ def test_a_correct_environment_passes_everything(deployed, capsys):
         assert client.scan(TableName=config.table_name(spec))["Count"] == 0
 
 
+@BOTH
 def test_text_output_and_read_only(deployed, capsys):
     _, config = deployed
     assert main(["verify", "--env", config.name, "--read-only"]) == 0
@@ -144,17 +150,21 @@ def switch_billing(client, config):
 
 
 @pytest.mark.parametrize(
-    "drift",
+    ("deployed", "drift"),
     [
-        drop_index,
-        disable_ttl,
-        disable_pitr,
-        delete_table,
-        retag,
-        flip_deletion_protection,
-        without_kms,
-        switch_billing,
+        ("dev", drop_index),
+        ("dev", disable_ttl),
+        ("dev", disable_pitr),
+        ("dev", delete_table),
+        ("dev", retag),
+        ("dev", without_kms),
+        *[
+            (env, drift)
+            for env in ("dev", "prod")
+            for drift in (flip_deletion_protection, switch_billing)
+        ],
     ],
+    indirect=["deployed"],
 )
 def test_drift_is_a_named_failure_and_exit_1(deployed, drift, capsys):
     client, config = deployed

@@ -369,10 +369,12 @@ def test_make_local_then_the_seed_000_snippets(dynamodb_local, port, monkeypatch
 
 
 @pytest.mark.integration
-def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, capsys):
+def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
     db = tmp_path / "db"
-    argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", str(db)]
+    argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", "db"]  # relative
     assert main(argv) == 0
+    assert any(db.iterdir())  # the data lives where the user asked, not in the jar's folder
     client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}")
     client.put_item(TableName="dev-agent-profiles", Item={"id": {"S": "kept"}})
     assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0  # reuse, any storage

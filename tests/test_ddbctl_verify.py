@@ -7,12 +7,13 @@ import json
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 from moto import mock_aws
 
 import catalog
 from ddbctl.cli import main
 from ddbctl.environment_tables import create_environment_tables, enable_pitr
-from ddbctl.verification import round_trip_key, verify_table
+from ddbctl.verification import TableReport, _check_sse, round_trip_key, verify_table
 from ddbio.table_definitions import create_table
 from settings import load_from_cdk_json
 
@@ -266,3 +267,53 @@ def test_env_is_required(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "--env" in err
+
+
+def test_what_dynamodb_local_lacks_is_unsupported_never_passed():
+    """DynamoDB Local's answers, as probed: no PITR or tagging operations, and no
+    SSEDescription. (The integration test in test_ddbctl_local checks the real thing.)"""
+    config = load_from_cdk_json("dev")
+    spec = catalog.table("ai-trade-matching-processing-status")
+    name = config.table_name(spec)
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    table = {
+        "TableName": name,
+        "TableStatus": "ACTIVE",
+        "TableArn": f"arn:aws:dynamodb:ddblocal:000000000000:table/{name}",
+        "KeySchema": [{"AttributeName": "sessionId", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "sessionId", "AttributeType": "S"}],
+        "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+        "DeletionProtectionEnabled": False,
+    }
+    with Stubber(client) as stubber:
+        stubber.add_response("describe_table", {"Table": table})
+        stubber.add_response(
+            "describe_time_to_live",
+            {
+                "TimeToLiveDescription": {
+                    "TimeToLiveStatus": "ENABLED",
+                    "AttributeName": "expiresAt",
+                }
+            },
+        )
+        stubber.add_client_error(
+            "describe_continuous_backups",
+            "UnknownOperationException",
+            "An unknown operation was requested.",
+        )
+        stubber.add_client_error(
+            "list_tags_of_resource",
+            "UnknownOperationException",
+            "Tagging is not currently supported in DynamoDB Local.",
+        )
+        report = verify_table(client, spec, config, read_only=True)
+    checks = {check.name: check.status for check in report.checks}
+    assert checks["pitr"] == checks["tags"] == checks["sse kms"] == "unsupported"
+    assert not report.failed
+
+
+def test_no_encryption_description_from_aws_is_a_failure():
+    report = TableReport(key="k", table_name="t")
+    _check_sse(report, {"TableArn": "arn:aws:dynamodb:us-east-1:1:table/t"}, local=False)
+    assert report.checks[0].status == "fail"
+    assert report.checks[0].detail == "AWS owned key, expected KMS"

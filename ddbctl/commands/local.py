@@ -155,7 +155,7 @@ def _seed(client: Any, config: EnvironmentConfig) -> dict[str, int]:
 
 
 def _reuse(record: ServerRecord, db_path: Path | None) -> ServerRecord:
-    if db_path is not None and str(db_path.resolve()) != record.db_path:
+    if db_path is not None and str(db_path) != record.db_path:
         where = record.db_path or "memory"
         raise CliError(
             f"the server on port {record.port} keeps its data in {where}: run "
@@ -199,7 +199,7 @@ def _start(port: int, db_path: Path | None) -> ServerRecord:
         port=port,
         endpoint=server.endpoint,
         backend=server.backend,
-        db_path=str(db_path.resolve()) if db_path else None,
+        db_path=str(db_path) if db_path else None,
         log_path=str(log_path),
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
@@ -253,9 +253,11 @@ def run_up(args: argparse.Namespace) -> int:
     seed = not args.no_seed and config.seed_sample_data
     if seed:
         _load_seeder()  # fail before starting anything if sample data is unavailable
-    if args.db_path is not None and args.db_path.exists() and not args.db_path.is_dir():
+    # Absolute: DynamoDB Local runs from its own directory, where a relative path would land.
+    db_path = args.db_path.resolve() if args.db_path is not None else None
+    if db_path is not None and db_path.exists() and not db_path.is_dir():
         raise CliError(f"--db-path {args.db_path} is a file: give a directory")
-    record = ensure_server(port=args.port, db_path=args.db_path)
+    record = ensure_server(port=args.port, db_path=db_path)
     client = dynamodb_client(region=config.region, endpoint_url=record.endpoint)
     tables = create_environment_tables(client, config)
     created = [t.table_name for t in tables if t.created]

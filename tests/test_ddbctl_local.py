@@ -373,18 +373,23 @@ def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     db = tmp_path / "db"
     argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", "db"]  # relative
-    assert main(argv) == 0
+
+    def up(arguments: list[str], expected: int = 0) -> str:
+        code = main(arguments)
+        captured = capsys.readouterr()
+        assert code == expected, captured.err or captured.out
+        return captured.out + captured.err
+
+    up(argv)
     assert any(db.iterdir())  # the data lives where the user asked, not in the jar's folder
     client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}")
     client.put_item(TableName="dev-agent-profiles", Item={"id": {"S": "kept"}})
-    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0  # reuse, any storage
-    assert main([*argv[:3], str(port), "--no-seed", "--db-path", str(tmp_path / "other")]) == 1
-    assert f"keeps its data in {db}" in capsys.readouterr().err
-    assert main(["local", "down", "--port", str(port)]) == 0
-    assert "in-memory" not in capsys.readouterr().out
+    assert "reusing DynamoDB Local" in up(["local", "up", "--port", str(port), "--no-seed"])
+    other = [*argv[:-1], str(tmp_path / "other")]
+    assert f"keeps its data in {db}" in up(other, expected=1)
+    assert "in-memory" not in up(["local", "down", "--port", str(port)])
 
-    assert main(argv) == 0
-    assert "created 0 table(s), 6 already present" in capsys.readouterr().out
+    assert "created 0 table(s), 6 already present" in up(argv)
     assert client.get_item(TableName="dev-agent-profiles", Key={"id": {"S": "kept"}})["Item"]
 
 

@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean scan scan-setup bench-migrate
+.PHONY: setup synth test lint format update-snapshots clean scan scan-setup bench-migrate local
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -70,6 +70,10 @@ lock: setup
 # batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
 bench-migrate: setup
 	$(PYTHON) bench/migrate_bench.py
+
+# DynamoDB Local on 127.0.0.1:8000 with the dev tables and sample data (see README).
+local: setup
+	$(PYTHON) -m ddbctl local up
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache

@@ -11,14 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 import catalog
-from catalog.samples import SAMPLES
-from ddbio.batch_writer import BackoffPolicy
-from ddbio.seeding import apply_event, build_properties
+from catalog.samples import SAMPLES, SampleDataError
+from ddbio.batch_writer import BackoffPolicy, UnprocessedItemsError
+from ddbio.seeding import SeedingError, apply_event, build_properties
 from settings import EnvironmentConfig
 
 
 class SeedRefusedError(Exception):
     """Seeding this environment is not allowed; the message says why."""
+
+
+# Everything seeding raises with a one-line message a command can print as is.
+SEEDING_ERRORS = (SeedRefusedError, SeedingError, SampleDataError, UnprocessedItemsError)
 
 
 def seed_environment(

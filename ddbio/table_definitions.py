@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog import TableSpec
+from catalog import ProvisionedBilling, TableSpec
 
 
 def _key_schema(partition, sort) -> list[dict[str, str]]:
@@ -18,22 +18,38 @@ def _key_schema(partition, sort) -> list[dict[str, str]]:
     return schema
 
 
+def _throughput(capacity) -> dict[str, int]:
+    return {"ReadCapacityUnits": capacity.read, "WriteCapacityUnits": capacity.write}
+
+
 def create_table_arguments(
-    spec: TableSpec, *, table_name: str, deletion_protection: bool = False
+    spec: TableSpec,
+    *,
+    table_name: str,
+    deletion_protection: bool = False,
+    provisioned: ProvisionedBilling | None = None,
+    extra_tags: tuple[tuple[str, str], ...] = (),
+    kms_encryption: bool = False,
 ) -> dict[str, Any]:
-    """On-demand ``CreateTable`` kwargs with the spec's keys, GSIs and projections."""
+    """``CreateTable`` kwargs with the spec's keys, GSIs, projections and tags.
+
+    On-demand unless ``provisioned`` is given (its figures become fixed
+    capacity: autoscaling is a deployed-table concern). ``kms_encryption`` asks
+    for SSE with the AWS managed KMS key; endpoints without SSE ignore it.
+    """
     indexes = []
     for index in spec.global_indexes:
         projection: dict[str, Any] = {"ProjectionType": index.projection.value}
         if index.non_key_attributes:
             projection["NonKeyAttributes"] = list(index.non_key_attributes)
-        indexes.append(
-            {
-                "IndexName": index.name,
-                "KeySchema": _key_schema(index.partition_key, index.sort_key),
-                "Projection": projection,
-            }
-        )
+        definition: dict[str, Any] = {
+            "IndexName": index.name,
+            "KeySchema": _key_schema(index.partition_key, index.sort_key),
+            "Projection": projection,
+        }
+        if provisioned is not None:
+            definition["ProvisionedThroughput"] = _throughput(provisioned.index)
+        indexes.append(definition)
     arguments: dict[str, Any] = {
         "TableName": table_name,
         "AttributeDefinitions": [
@@ -43,15 +59,27 @@ def create_table_arguments(
         "KeySchema": _key_schema(spec.partition_key, spec.sort_key),
         "BillingMode": "PAY_PER_REQUEST",
         "DeletionProtectionEnabled": deletion_protection,
-        "Tags": [{"Key": key, "Value": value} for key, value in spec.tags],
+        "Tags": [{"Key": key, "Value": value} for key, value in (*spec.tags, *extra_tags)],
     }
+    if provisioned is not None:
+        arguments["BillingMode"] = "PROVISIONED"
+        arguments["ProvisionedThroughput"] = _throughput(provisioned.table)
     if indexes:
         arguments["GlobalSecondaryIndexes"] = indexes
+    if kms_encryption:
+        arguments["SSESpecification"] = {"Enabled": True, "SSEType": "KMS"}
     return arguments
 
 
 def create_table(
-    client: Any, spec: TableSpec, *, table_name: str, deletion_protection: bool = False
+    client: Any,
+    spec: TableSpec,
+    *,
+    table_name: str,
+    deletion_protection: bool = False,
+    provisioned: ProvisionedBilling | None = None,
+    extra_tags: tuple[tuple[str, str], ...] = (),
+    kms_encryption: bool = False,
 ) -> bool:
     """Create the table and its TTL setting if missing; True if it was created."""
     try:
@@ -61,7 +89,12 @@ def create_table(
         pass
     client.create_table(
         **create_table_arguments(
-            spec, table_name=table_name, deletion_protection=deletion_protection
+            spec,
+            table_name=table_name,
+            deletion_protection=deletion_protection,
+            provisioned=provisioned,
+            extra_tags=extra_tags,
+            kms_encryption=kms_encryption,
         )
     )
     client.get_waiter("table_exists").wait(

@@ -90,3 +90,20 @@ def dynamodb_local():
         yield server.endpoint
     finally:
         server.stop()
+
+
+def drop_tables(client, names) -> None:
+    """Delete these tables from the shared DynamoDB Local if present (protection lifted first).
+
+    Every test module that creates environment-named tables there calls this when done, so
+    the next module (the parity test, say) finds the server as the session started it.
+    """
+    existing = {
+        name
+        for page in client.get_paginator("list_tables").paginate()
+        for name in page["TableNames"]
+    }
+    for name in names:
+        if name in existing:
+            client.update_table(TableName=name, DeletionProtectionEnabled=False)
+            client.delete_table(TableName=name)

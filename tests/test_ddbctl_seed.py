@@ -17,7 +17,7 @@ from ddbctl.seeding import SeedRefusedError, seed_environment
 from ddbio import UnprocessedItemsError, dynamodb_client
 from ddbio.table_definitions import create_table
 from settings import load_from_cdk_json
-from tests.conftest import ROOT
+from tests.conftest import ROOT, drop_tables
 
 DEV = load_from_cdk_json("dev")
 REQUEST_ID = "req_1757412789250_a08ac7ad"
@@ -38,13 +38,12 @@ def seeded_local(dynamodb_local):
     client = dynamodb_client(region=DEV.region, endpoint_url=dynamodb_local)
     create_dev_tables(client)
     assert main(["seed", "--env", "dev", "--endpoint-url", dynamodb_local]) == 0
-    return client
+    yield client
+    drop_tables(client, [DEV.table_name(spec) for spec in catalog.TABLES])
 
 
 @pytest.mark.integration
-def test_seed_writes_every_sample_item_and_reports_it(dynamodb_local, capsys):
-    client = dynamodb_client(region=DEV.region, endpoint_url=dynamodb_local)
-    create_dev_tables(client)
+def test_seed_writes_every_sample_item_and_reports_it(seeded_local, dynamodb_local, capsys):
     assert main(["seed", "--env", "dev", "--endpoint-url", dynamodb_local]) == 0
     out = capsys.readouterr().out.splitlines()
     total = sum(len(items) for items in SAMPLES.values())

@@ -1,5 +1,14 @@
 """Subcommands. Add a module here and list it in COMMANDS."""
 
-from ddbctl.commands import check_changes, check_diff, migrate_profiles, seed, tables
+from ddbctl.commands import (
+    check_changes,
+    check_diff,
+    local,
+    migrate_profiles,
+    query,
+    seed,
+    tables,
+    verify,
+)
 
-COMMANDS = (tables, seed, migrate_profiles, check_changes, check_diff)
+COMMANDS = (tables, local, query, verify, seed, migrate_profiles, check_changes, check_diff)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from catalog.samples import SampleDataError
 from ddbctl.context import CommandContext
 from ddbctl.errors import CliError
 from ddbctl.parser import add_env_arguments
-from ddbctl.seeding import SeedRefusedError, seed_environment
-from ddbio.batch_writer import UnprocessedItemsError
-from ddbio.seeding import SeedingError
+from ddbctl.seeding import SEEDING_ERRORS, seed_environment
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
     try:
         written = seed_environment(client=context.client(), config=context.config)
-    except (SeedRefusedError, SeedingError, SampleDataError, UnprocessedItemsError) as error:
+    except SEEDING_ERRORS as error:
         raise CliError(str(error)) from None
     for table_name, count in written.items():
         print(f"{table_name:<42} {count} item(s) upserted")

@@ -1,0 +1,324 @@
+"""``ddbctl local up|status|down``: the whole data layer on this machine, no AWS account.
+
+``up`` starts DynamoDB Local in the background (moto's server when Java is
+missing), creates the environment's catalog tables as the stacks define them,
+seeds the sample data and prints where to point boto3. ``down`` stops exactly
+the process ``up`` recorded.
+
+Exit codes: 0 success (``down`` with nothing running is a success: the server
+is stopped); 1 failure (including ``down`` when the port belongs to a process
+ddbctl did not start); 2 usage error; ``status`` returns 3 when not running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ddbctl.context import ENDPOINT_VARIABLE, CommandContext
+from ddbctl.environment_tables import create_environment_tables, summarize
+from ddbctl.errors import EXIT_OK, CliError
+from ddbctl.local_state import (
+    ServerRecord,
+    is_our_server,
+    log_path_for,
+    stop_process,
+)
+from ddbctl.parser import OneLineParser
+from ddbctl.render import aligned
+from ddbctl.seeding import SEEDING_ERRORS, seed_environment
+from ddbio import dynamodb_client, local_server
+from ddbio.local_server import (
+    BACKEND_LABELS,
+    DYNAMODB_LOCAL,
+    MIN_JAVA,
+    LocalServer,
+    LocalServerError,
+    is_dynamodb,
+    port_in_use,
+)
+from settings import ENVIRONMENT_NAMES, EnvironmentConfig
+
+DEFAULT_PORT = 8000
+EXIT_NOT_RUNNING = 3
+REUSE_WAIT_SECONDS = 30.0
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use a number from 1 to 65535")
+    return port
+
+
+def _add_port(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help=f"port on 127.0.0.1; one server per port (default {DEFAULT_PORT})",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "local",
+        help="run DynamoDB Local with the catalog's tables (up, status, down)",
+        description="Run the data layer on this machine: DynamoDB Local (Java 17+) or, "
+        "without Java, moto's server. Exit codes: 0 ok, 1 failure, 2 usage, "
+        "3 (status) not running.",
+    )
+    actions = parser.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=OneLineParser
+    )
+
+    up = actions.add_parser(
+        "up",
+        help="start the server (or reuse it), create the tables, seed, report",
+        description="Start DynamoDB Local in the background on 127.0.0.1 (reusing a running "
+        "one on the same port), create every missing catalog table for --env with the "
+        "template's keys, GSIs, TTL and deletion protection, seed the sample data, and "
+        "print a summary with the endpoint to export.",
+    )
+    up.add_argument(
+        "--env",
+        choices=ENVIRONMENT_NAMES,
+        default="dev",
+        help="whose table names and settings to create (default dev)",
+    )
+    _add_port(up)
+    up.add_argument(
+        "--db-path",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep the data in DIR across restarts (default: in memory)",
+    )
+    up.add_argument("--no-seed", action="store_true", help="create the tables but leave them empty")
+    up.set_defaults(handler=run_up)
+
+    status = actions.add_parser(
+        "status",
+        help="is a server running on --port, and what it holds",
+        description="Report the server ddbctl started on --port: pid, endpoint, backend, "
+        "tables. Exit 0 when running, 3 when not.",
+    )
+    _add_port(status)
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=run_status)
+
+    down = actions.add_parser(
+        "down",
+        help="stop the server ddbctl started on --port",
+        description="Stop the server recorded for --port (SIGTERM, then SIGKILL after 10 s) "
+        "and remove its record. Nothing running is not an error (exit 0); a port held by "
+        "a process ddbctl did not start is left alone (exit 1). In-memory data is lost.",
+    )
+    _add_port(down)
+    down.set_defaults(handler=run_down)
+
+
+def _label(record: ServerRecord) -> str:
+    return BACKEND_LABELS.get(record.backend, BACKEND_LABELS[DYNAMODB_LOCAL])
+
+
+# --- seeding -----------------------------------------------------------------
+
+
+def _seed(client: Any, config: EnvironmentConfig) -> dict[str, int]:
+    try:
+        return seed_environment(client=client, config=config)
+    except SEEDING_ERRORS as error:
+        raise CliError(str(error)) from None
+
+
+# --- server ------------------------------------------------------------------
+
+
+def _reuse(record: ServerRecord, db_path: Path | None) -> ServerRecord:
+    if db_path is not None and str(db_path) != record.db_path:
+        where = record.db_path or "memory"
+        raise CliError(
+            f"the server on port {record.port} keeps its data in {where}: run "
+            f"`ddbctl local down --port {record.port}` first, or pick another --port"
+        )
+    deadline = time.monotonic() + REUSE_WAIT_SECONDS
+    while not is_dynamodb(record.endpoint):
+        if time.monotonic() > deadline:
+            raise CliError(
+                f"pid {record.pid} on port {record.port} does not answer: run "
+                f"`ddbctl local down --port {record.port}` and try again"
+            )
+        time.sleep(0.2)
+    print(f"reusing {_label(record)} (pid {record.pid}) at {record.endpoint}")
+    return record
+
+
+def _start(port: int, db_path: Path | None) -> ServerRecord:
+    log_path = log_path_for(port)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    java = local_server.java_major()
+    try:
+        if java is not None and java >= MIN_JAVA:
+            server = LocalServer.start(port=port, db_path=db_path, log_path=log_path, detach=True)
+        else:
+            if db_path is not None:
+                raise CliError(
+                    f"--db-path needs DynamoDB Local, which needs Java {MIN_JAVA}+ (found "
+                    f"{java or 'none'}): install openjdk-17-jre-headless, or drop --db-path"
+                )
+            print(
+                f"Java {MIN_JAVA}+ not found (found {java or 'none'}): falling back to moto's "
+                "standalone server (in memory; install Java for DynamoDB Local)"
+            )
+            server = LocalServer.start_moto(port=port, log_path=log_path, detach=True)
+        server.wait_ready()
+    except LocalServerError as error:
+        raise CliError(f"{error} (log: {log_path})") from None
+    record = ServerRecord(
+        pid=server.process.pid,
+        port=port,
+        endpoint=server.endpoint,
+        backend=server.backend,
+        db_path=str(db_path) if db_path else None,
+        log_path=str(log_path),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    record.save()
+    print(f"started {server.label} (pid {record.pid}) at {record.endpoint}")
+    return record
+
+
+def ensure_server(*, port: int, db_path: Path | None) -> ServerRecord:
+    """The recorded server on ``port`` if it is still ours, else a newly started one."""
+    record = ServerRecord.load(port)
+    if record is not None:
+        if is_our_server(record.pid):
+            return _reuse(record, db_path)
+        record.remove()
+        print(f"removed the stale record for port {port}: pid {record.pid} is no longer running")
+    if port_in_use(port):
+        raise CliError(
+            f"port {port} is in use by a process ddbctl did not start: pick another with --port"
+        )
+    return _start(port, db_path)
+
+
+# --- up ----------------------------------------------------------------------
+
+
+def _print_report(record: ServerRecord, config: EnvironmentConfig, client: Any) -> None:
+    rows = [
+        [
+            summary.table_name,
+            summary.key,
+            "missing" if summary.items is None else str(summary.items),
+            summary.ttl or "-",
+            ", ".join(summary.indexes) or "-",
+        ]
+        for summary in summarize(client, config)
+    ]
+    print(f"\n{config.name} tables on {_label(record)} ({record.db_path or 'in memory'}):")
+    print(aligned(["table", "key", "items", "ttl", "indexes"], rows))
+    print(f"\nendpoint: {record.endpoint}")
+    print("point boto3, the AWS CLI and ddbctl at it:")
+    print(f"  export {ENDPOINT_VARIABLE}={record.endpoint}")
+    print(f"  export AWS_DEFAULT_REGION={config.region}")
+    print("  # no AWS account? any credentials work locally:")
+    print("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local")
+    print(f"stop it with: python -m ddbctl local down --port {record.port}")
+
+
+def run_up(args: argparse.Namespace) -> int:
+    config = CommandContext.from_args(env=args.env, endpoint_url=None).config
+    seed = not args.no_seed and config.seed_sample_data
+    # Absolute: DynamoDB Local runs from its own directory, where a relative path would land.
+    db_path = args.db_path.resolve() if args.db_path is not None else None
+    if db_path is not None and db_path.exists() and not db_path.is_dir():
+        raise CliError(f"--db-path {args.db_path} is a file: give a directory")
+    record = ensure_server(port=args.port, db_path=db_path)
+    client = dynamodb_client(region=config.region, endpoint_url=record.endpoint)
+    tables = create_environment_tables(client, config)
+    created = [t.table_name for t in tables if t.created]
+    print(f"created {len(created)} table(s), {len(tables) - len(created)} already present")
+    if seed:
+        counts = _seed(client, config)
+        print(f"seeded {sum(counts.values())} item(s) into {len(counts)} table(s)")
+    elif not args.no_seed:
+        print(f"{config.name} takes no sample data (seed_sample_data is off): tables left empty")
+    _print_report(record, config, client)
+    return EXIT_OK
+
+
+# --- status ------------------------------------------------------------------
+
+
+def _table_names(record: ServerRecord) -> list[str]:
+    client = dynamodb_client(region="us-east-1", endpoint_url=record.endpoint)
+    paginator = client.get_paginator("list_tables")
+    return [name for page in paginator.paginate() for name in page["TableNames"]]
+
+
+def run_status(args: argparse.Namespace) -> int:
+    record = ServerRecord.load(args.port)
+    running = record is not None and is_our_server(record.pid)
+    answering = running and is_dynamodb(record.endpoint)
+    report: dict[str, Any] = {"port": args.port, "running": bool(answering)}
+    if running:
+        report |= {
+            "pid": record.pid,
+            "endpoint": record.endpoint,
+            "backend": record.backend,
+            "db_path": record.db_path,
+            "log_path": record.log_path,
+            "started_at": record.started_at,
+        }
+    if answering:
+        report["tables"] = _table_names(record)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    elif answering:
+        print(
+            f"running: {_label(record)} (pid {record.pid}) at "
+            f"{record.endpoint}, {record.db_path or 'in memory'}, "
+            f"{len(report['tables'])} table(s), since {record.started_at}"
+        )
+    elif running:
+        print(f"not answering: pid {record.pid} is alive but {record.endpoint} does not respond")
+    else:
+        stale = f" (stale record for pid {record.pid})" if record else ""
+        print(f"not running on port {args.port}{stale}")
+    return EXIT_OK if answering else EXIT_NOT_RUNNING
+
+
+# --- down --------------------------------------------------------------------
+
+
+def run_down(args: argparse.Namespace) -> int:
+    record = ServerRecord.load(args.port)
+    if record is None:
+        if port_in_use(args.port):
+            raise CliError(
+                f"port {args.port} is held by a process ddbctl did not start: left alone"
+            )
+        print(f"nothing running on port {args.port}")
+        return EXIT_OK
+    if not is_our_server(record.pid):
+        record.remove()
+        print(f"removed the stale record for port {args.port}: pid {record.pid} is not running")
+        return EXIT_OK
+    try:
+        outcome = stop_process(record.pid)
+    except OSError as error:
+        raise CliError(f"could not stop pid {record.pid}: {error}") from None
+    record.remove()
+    lost = "" if record.db_path else "; its in-memory data is gone"
+    print(f"{_label(record)} (pid {record.pid}) on port {args.port}: {outcome}{lost}")
+    return EXIT_OK

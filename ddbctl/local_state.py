@@ -1,0 +1,135 @@
+"""What ``ddbctl local`` remembers about the servers it started, and how it stops them.
+
+One JSON file per port (``.ddbctl/local-<port>.json``) records the pid, so
+``local down`` stops exactly the process ``local up`` started and nothing else.
+Before signalling a recorded pid we check its command line still looks like
+our server: after a reboot the pid may belong to an unrelated program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ddbio.local_server import PROJECT_ROOT
+
+STATE_DIR_VARIABLE = "DDBCTL_STATE_DIR"
+SERVER_MARKERS = ("DynamoDBLocal.jar", "moto.server")
+HAS_PROC = Path("/proc/self").exists()  # Linux; macOS and the BSDs ask ps instead
+
+
+def state_dir() -> Path:
+    """``$DDBCTL_STATE_DIR`` or ``<project>/.ddbctl`` (gitignored)."""
+    return Path(os.environ.get(STATE_DIR_VARIABLE) or PROJECT_ROOT / ".ddbctl")
+
+
+@dataclass(frozen=True)
+class ServerRecord:
+    pid: int
+    port: int
+    endpoint: str
+    backend: str
+    db_path: str | None
+    log_path: str
+    started_at: str
+
+    @staticmethod
+    def path_for(port: int) -> Path:
+        return state_dir() / f"local-{port}.json"
+
+    @classmethod
+    def load(cls, port: int) -> ServerRecord | None:
+        path = cls.path_for(port)
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError):
+            # Unreadable or from an older layout: pid 0 makes it stale, so it gets cleaned up.
+            return cls(
+                pid=0, port=port, endpoint="", backend="", db_path=None, log_path="", started_at=""
+            )
+
+    def save(self) -> Path:
+        path = self.path_for(self.port)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    def remove(self) -> None:
+        self.path_for(self.port).unlink(missing_ok=True)
+
+
+def log_path_for(port: int) -> Path:
+    return state_dir() / f"local-{port}.log"
+
+
+def command_line(pid: int) -> str | None:
+    """The process's command line, or None if there is no such (live) process."""
+    proc = Path(f"/proc/{pid}")
+    if HAS_PROC:
+        try:
+            if proc.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return None  # a zombie has exited; only its parent has not reaped it yet
+            return proc.joinpath("cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            return None
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        ["ps", "-ww", "-o", "stat=,command=", "-p", str(pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = result.stdout.strip()
+    if result.returncode != 0 or not line or line.startswith("Z"):
+        return None
+    return line.split(None, 1)[1] if " " in line else ""
+
+
+def is_running(pid: int) -> bool:
+    return pid > 0 and command_line(pid) is not None
+
+
+def is_our_server(pid: int) -> bool:
+    """Alive, and still the DynamoDB Local or moto process we started (not a reused pid)."""
+    line = command_line(pid) if pid > 0 else None
+    return line is not None and any(marker in line for marker in SERVER_MARKERS)
+
+
+def _reap(pid: int) -> None:
+    # If we are the parent (tests run ``up`` in-process), collect the exit status.
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _reap(pid)
+        if not is_running(pid):
+            return True
+        time.sleep(0.1)
+    return not is_running(pid)
+
+
+def stop_process(pid: int, *, timeout: float = 10.0) -> str:
+    """SIGTERM, then SIGKILL after ``timeout``; returns how it ended. Raises if it survives."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return "already gone"
+    if _wait_gone(pid, timeout):
+        return "stopped"
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return "stopped"
+    if _wait_gone(pid, 5.0):
+        return "killed after SIGTERM timed out"
+    raise OSError(f"pid {pid} survived SIGKILL")

@@ -1,0 +1,454 @@
+"""``ddbctl local up|status|down``: start, reuse, report, stop, and every way it can go wrong.
+
+Most tests run the moto fallback (Java detection patched out): it starts in
+well under a second. The DynamoDB Local tests are marked ``integration``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import boto3
+import pytest
+
+import catalog
+from catalog.samples import SAMPLES
+from ddbctl import local_state
+from ddbctl.cli import main
+from ddbctl.commands import local as local_command
+from ddbctl.local_state import ServerRecord, is_running, stop_process
+from ddbio import local_server
+from ddbio.local_server import free_port, port_in_use
+from ddbio.seeding import SeedingError
+
+STATE_LINE = "ddbctl local: error: "
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DDBCTL_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def no_java(monkeypatch):
+    monkeypatch.setattr(local_server, "java_major", lambda: None)
+
+
+@pytest.fixture
+def no_seeder(monkeypatch):
+    """Seeding must not happen: any call to the seeder fails the test."""
+
+    def forbidden(**_):
+        raise AssertionError("local up seeded although it should not have")
+
+    monkeypatch.setattr(local_command, "seed_environment", forbidden)
+
+
+@pytest.fixture
+def port():
+    """A free port, and whatever ``local up`` started there is always stopped."""
+    number = free_port()
+    yield number
+    record = ServerRecord.load(number)
+    if record is not None and is_running(record.pid):
+        main(["local", "down", "--port", str(number)])
+
+
+def exit_code(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as stop:
+        return stop.code
+
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err.strip()
+
+
+# --- the moto fallback: the whole cycle without Java ------------------------------------
+
+
+def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    out = capsys.readouterr().out
+    java_lines = [line for line in out.splitlines() if "Java" in line]
+    assert java_lines == [
+        "Java 17+ not found (found none): falling back to moto's standalone server "
+        "(in memory; install Java for DynamoDB Local)"
+    ]
+    assert "created 6 table(s), 0 already present" in out
+    endpoint = f"http://127.0.0.1:{port}"
+    assert f"export AWS_ENDPOINT_URL_DYNAMODB={endpoint}" in out
+    for spec in catalog.TABLES:
+        assert f"dev-{spec.base_name}" in out
+
+    # moto supports PITR, tags and SSE, so the local tables pass every check of verify.
+    assert main(["verify", "--env", "dev", "--endpoint-url", endpoint, "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["totals"]) == {"pass"}
+
+    assert main(["local", "status", "--port", str(port), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert (status["running"], status["backend"], len(status["tables"])) == (True, "moto", 6)
+
+    # Idempotent: the same server, only missing tables are created.
+    assert main(["local", "up", "--port", str(port), "--no-seed", "--env", "staging"]) == 0
+    out = capsys.readouterr().out
+    assert f"reusing moto server (pid {status['pid']})" in out
+    assert "created 6 table(s)" in out  # staging's names are new
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    assert "created 0 table(s), 6 already present" in capsys.readouterr().out
+
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == (
+        f"moto server (pid {status['pid']}) on port {port}: stopped; its in-memory data is gone\n"
+    )
+    assert not is_running(status["pid"])
+    assert ServerRecord.load(port) is None
+    assert main(["local", "status", "--port", str(port)]) == 3
+    assert capsys.readouterr().out == f"not running on port {port}\n"
+
+
+def test_db_path_needs_java(no_java, port, tmp_path, capsys):
+    argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", str(tmp_path / "db")]
+    assert main(argv) == 1
+    assert "--db-path needs DynamoDB Local, which needs Java 17+" in one_line_error(capsys)
+    assert not port_in_use(port)
+    assert ServerRecord.load(port) is None
+
+
+# --- seeding ----------------------------------------------------------------------------
+
+
+def test_the_seed_step_writes_the_sample_data_and_reports_counts(no_java, port, capsys):
+    assert main(["local", "up", "--port", str(port)]) == 0
+    out = capsys.readouterr().out
+    expected = {
+        catalog.table(key).physical_name("dev"): len(items) for key, items in SAMPLES.items()
+    }
+    assert f"seeded {sum(expected.values())} item(s) into {len(expected)} table(s)" in out
+    lines = out.splitlines()
+    column = next(line for line in lines if line.startswith("table ")).index("items")
+    items = {line.split()[0]: line[column:].split()[0] for line in lines if line.startswith("dev-")}
+    assert items == {table_name: str(count) for table_name, count in expected.items()}
+
+
+def test_a_seeding_failure_is_one_line(no_java, port, monkeypatch, capsys):
+    def refuse(*, client, config):
+        raise SeedingError("cannot seed dev-agent-profiles: the table is missing")
+
+    monkeypatch.setattr(local_command, "seed_environment", refuse)
+    assert main(["local", "up", "--port", str(port)]) == 1
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}cannot seed dev-agent-profiles: the table is missing"
+    )
+
+
+def test_environments_without_sample_data_are_left_empty(no_java, no_seeder, port, capsys):
+    assert main(["local", "up", "--port", str(port), "--env", "staging"]) == 0
+    out = capsys.readouterr().out
+    assert "staging takes no sample data (seed_sample_data is off): tables left empty" in out
+
+
+# --- stale records, reused pids, foreign ports ------------------------------------------
+
+
+def finished_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def record(port: int, pid: int) -> ServerRecord:
+    entry = ServerRecord(
+        pid=pid,
+        port=port,
+        endpoint=f"http://127.0.0.1:{port}",
+        backend="dynamodb-local",
+        db_path=None,
+        log_path="x.log",
+        started_at="2024-01-01T00:00:00+00:00",
+    )
+    entry.save()
+    return entry
+
+
+def test_a_stale_record_is_reported_and_cleaned_up(port, capsys):
+    pid = finished_pid()
+    record(port, pid)
+    assert main(["local", "status", "--port", str(port)]) == 3
+    assert capsys.readouterr().out == f"not running on port {port} (stale record for pid {pid})\n"
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == (
+        f"removed the stale record for port {port}: pid {pid} is not running\n"
+    )
+    assert ServerRecord.load(port) is None
+
+
+def test_up_replaces_a_stale_record(no_java, port, capsys):
+    pid = finished_pid()
+    record(port, pid)
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    out = capsys.readouterr().out
+    assert f"removed the stale record for port {port}: pid {pid} is no longer running" in out
+    assert ServerRecord.load(port).pid != pid
+
+
+def test_a_reused_pid_is_never_signalled(port, capsys):
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        record(port, bystander.pid)
+        assert main(["local", "down", "--port", str(port)]) == 0
+        assert "removed the stale record" in capsys.readouterr().out
+        assert bystander.poll() is None  # still running: it is not our server
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_a_corrupt_record_counts_as_stale(port, state_dir, capsys):
+    state_dir.mkdir(parents=True)
+    ServerRecord.path_for(port).write_text("{not json")
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert "removed the stale record" in capsys.readouterr().out
+
+
+@pytest.fixture
+def foreign_listener():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def test_a_port_held_by_someone_else_is_refused_and_left_alone(foreign_listener, capsys):
+    port = str(foreign_listener)
+    assert main(["local", "up", "--port", port, "--no-seed"]) == 1
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}port {port} is in use by a process ddbctl did not start: "
+        "pick another with --port"
+    )
+    assert main(["local", "down", "--port", port]) == 1
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}port {port} is held by a process ddbctl did not start: left alone"
+    )
+
+
+def test_down_with_nothing_running_succeeds(port, capsys):
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == f"nothing running on port {port}\n"
+
+
+# --- usage ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["up", "status", "down"])
+def test_each_action_has_help(action, capsys):
+    assert exit_code(["local", action, "--help"]) == 0
+    assert f"usage: ddbctl local {action}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["local"], "the following arguments are required: ACTION"),
+        (["local", "up", "--port", "0"], "invalid port '0': use a number from 1 to 65535"),
+        (["local", "down", "--port", "http"], "invalid port 'http'"),
+        (["local", "status", "--port", "70000"], "invalid port '70000'"),
+        (["local", "up", "--env", "qa"], "invalid choice: 'qa'"),
+        (["local", "sideways"], "invalid choice: 'sideways'"),
+    ],
+)
+def test_bad_flags_and_values_are_one_line(argv, message, capsys):
+    assert exit_code(argv) == 2
+    assert message in one_line_error(capsys)
+
+
+def test_db_path_must_be_a_directory(tmp_path, port, capsys):
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    assert main(["local", "up", "--port", str(port), "--db-path", str(a_file), "--no-seed"]) == 1
+    assert one_line_error(capsys) == f"{STATE_LINE}--db-path {a_file} is a file: give a directory"
+
+
+# --- DynamoDB Local ---------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_make_local_then_the_seed_000_snippets(dynamodb_local, port, monkeypatch, capsys):
+    """Acceptance: ``local up``, then seed 000's and 001's boto3 snippets, with only the
+    endpoint added through the environment, return the sample data."""
+    assert main(["local", "up", "--port", str(port)]) == 0
+    out = capsys.readouterr().out
+    assert f"started DynamoDB Local (pid {ServerRecord.load(port).pid})" in out
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{port}")
+    dynamodb = boto3.client("dynamodb")
+    # --- seed 000, "Common Queries", verbatim ---
+    response = dynamodb.get_item(
+        TableName="dev-market_intelligence_requests",
+        Key={"request_id": {"S": "req_1757412789250_a08ac7ad"}},
+    )
+    assert response["Item"]["user_id"] == {"S": "test-user-123"}
+    response = dynamodb.query(
+        TableName="dev-market_intelligence_requests",
+        IndexName="user-index",
+        KeyConditionExpression="user_id = :user_id",
+        ExpressionAttributeValues={":user_id": {"S": "test-user-123"}},
+    )
+    assert "req_1757412789250_a08ac7ad" in [i["request_id"]["S"] for i in response["Items"]]
+    response = dynamodb.query(
+        TableName="dev-market_intelligence_requests",
+        IndexName="status-index",
+        KeyConditionExpression="#status = :status",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":status": {"S": "pending"}},
+    )
+    assert "req_1757412789250_a08ac7ad" in [i["request_id"]["S"] for i in response["Items"]]
+    response = dynamodb.query(
+        TableName="dev-market_intelligence_requests",
+        IndexName="strategy-index",
+        KeyConditionExpression="processing_strategy = :strategy",
+        ExpressionAttributeValues={":strategy": {"S": "table"}},
+        ScanIndexForward=False,
+    )
+    assert "req_1757412789250_a08ac7ad" in [i["request_id"]["S"] for i in response["Items"]]
+    response = dynamodb.query(
+        TableName="dev-request_processing_logs",
+        IndexName="request-logs-index",
+        KeyConditionExpression="request_id = :request_id",
+        ExpressionAttributeValues={":request_id": {"S": "req_1757412789250_a08ac7ad"}},
+        ScanIndexForward=True,
+    )
+    timestamps = [item["timestamp"]["S"] for item in response["Items"]]
+    expected_logs = [
+        log
+        for log in SAMPLES["request_processing_logs"]
+        if log["request_id"] == "req_1757412789250_a08ac7ad"
+    ]
+    assert len(timestamps) == len(expected_logs) > 1
+    assert timestamps == sorted(timestamps)
+    # --- seed 001, the same table with the environment prefix (see README) ---
+    item = dynamodb.get_item(
+        TableName="dev-market_intelligence_requests",
+        Key={"request_id": {"S": "req_1757412789250_a08ac7ad"}},
+    )["Item"]
+    assert item["config"]["M"]["keywords"]["L"][0] == {"S": "semaglutide"}
+    assert item["progress"]["M"]["current_stage"] == {"S": "content_extraction"}
+
+    # verify: DynamoDB Local has no PITR, tags or SSE, and says so; nothing fails.
+    assert main(["verify", "--env", "dev", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    for table in document["tables"]:
+        checks = {check["check"]: check["status"] for check in table["checks"]}
+        assert checks["pitr"] == checks["tags"] == checks["sse kms"] == "unsupported"
+        assert checks["round trip"] == checks["ttl"] == checks["table"] == "pass"
+
+    pid = ServerRecord.load(port).pid
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert not is_running(pid)
+    assert not port_in_use(port)
+
+
+@pytest.mark.integration
+def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "db"
+    argv = ["local", "up", "--port", str(port), "--no-seed", "--db-path", "db"]  # relative
+
+    def up(arguments: list[str], expected: int = 0) -> str:
+        code = main(arguments)
+        captured = capsys.readouterr()
+        assert code == expected, captured.err or captured.out
+        return captured.out + captured.err
+
+    up(argv)
+    assert any(db.iterdir())  # the data lives where the user asked, not in the jar's folder
+    client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}")
+    client.put_item(TableName="dev-agent-profiles", Item={"id": {"S": "kept"}})
+    assert "reusing DynamoDB Local" in up(["local", "up", "--port", str(port), "--no-seed"])
+    other = [*argv[:-1], str(tmp_path / "other")]
+    assert f"keeps its data in {db}" in up(other, expected=1)
+    assert "in-memory" not in up(["local", "down", "--port", str(port)])
+
+    assert "created 0 table(s), 6 already present" in up(argv)
+    assert client.get_item(TableName="dev-agent-profiles", Key={"id": {"S": "kept"}})["Item"]
+
+
+# --- a recorded server that does not answer, or ignores SIGTERM -------------------------
+
+
+def impostor(*, ignore_sigterm: bool = False) -> subprocess.Popen:
+    """A live process whose command line looks like our moto server, but that never answers."""
+    code = "import signal, time\n"
+    if ignore_sigterm:
+        code += "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    code += "print('ready', flush=True)\ntime.sleep(60)\n"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "moto.server"], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline() == "ready\n"  # the SIGTERM handler is in place
+    return process
+
+
+def test_a_silent_server_is_reported_and_can_be_stopped(port, monkeypatch, capsys):
+    process = impostor()
+    try:
+        record(port, process.pid)
+        assert main(["local", "status", "--port", str(port)]) == 3
+        assert f"not answering: pid {process.pid} is alive" in capsys.readouterr().out
+        monkeypatch.setattr(local_command, "REUSE_WAIT_SECONDS", 0.3)
+        assert main(["local", "up", "--port", str(port), "--no-seed"]) == 1
+        assert one_line_error(capsys) == (
+            f"{STATE_LINE}pid {process.pid} on port {port} does not answer: run "
+            f"`ddbctl local down --port {port}` and try again"
+        )
+        assert main(["local", "down", "--port", str(port)]) == 0
+        assert f"(pid {process.pid}) on port {port}: stopped" in capsys.readouterr().out
+        assert process.poll() is not None
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_server_ignoring_sigterm_is_killed():
+    process = impostor(ignore_sigterm=True)
+    try:
+        assert stop_process(process.pid, timeout=0.5) == "killed after SIGTERM timed out"
+        assert not is_running(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "--env", "dev", "--endpoint-url", "URL"],
+        ["query", "pending-requests", "--endpoint-url", "URL"],
+    ],
+)
+def test_nothing_behind_a_local_endpoint_fails_fast(argv, capsys):
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main([url if word == "URL" else word for word in argv]) == 1
+    assert f"nothing answers like DynamoDB at {url}: start it with" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize("has_proc", [True, False], ids=["proc", "ps"])
+def test_process_lookup_with_and_without_proc(has_proc, monkeypatch):
+    monkeypatch.setattr(local_state, "HAS_PROC", has_proc)
+    process = impostor()
+    try:
+        assert "moto.server" in local_state.command_line(process.pid)
+        assert local_state.is_our_server(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+    assert local_state.command_line(process.pid) is None
+    assert not local_state.is_our_server(os.getpid())  # pytest is alive, but not a server

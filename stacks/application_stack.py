@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
@@ -52,19 +51,5 @@ class ApplicationDataStack(EnvironmentStack):
                 autoscaling_max_multiplier=config.autoscaling_max_multiplier,
             )
             self.tables[spec.key] = data_table
-            self._export(spec, data_table, config.name)
-
-    def _export(self, spec: TableSpec, data_table: DataTable, environment: str) -> None:
-        stem = spec.construct_id
-        CfnOutput(
-            self,
-            f"{stem}TableName",
-            value=data_table.table.table_name,
-            export_name=f"{environment}-{stem}TableName",
-        )
-        CfnOutput(
-            self,
-            f"{stem}TableArn",
-            value=data_table.table.table_arn,
-            export_name=f"{environment}-{stem}TableArn",
-        )
+            self.export(f"{spec.construct_id}TableName", data_table.table.table_name)
+            self.export(f"{spec.construct_id}TableArn", data_table.table.table_arn)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput
 from aws_cdk import aws_kms as kms
 
 from catalog import consumers
@@ -36,18 +35,7 @@ def add_consumer_access(
             existing_role=settings.existing_role,
             assumed_by=principal,
         )
-        stem = consumer.construct_id
-        CfnOutput(
-            stack,
-            f"{stem}PolicyArn",
-            value=access.policy.managed_policy_arn,
-            export_name=f"{config.name}-{stem}PolicyArn",
-        )
-        CfnOutput(
-            stack,
-            f"{stem}RoleArn",
-            value=access.role.role_arn,
-            export_name=f"{config.name}-{stem}RoleArn",
-        )
+        stack.export(f"{consumer.construct_id}PolicyArn", access.policy.managed_policy_arn)
+        stack.export(f"{consumer.construct_id}RoleArn", access.role.role_arn)
         added[consumer.id] = access
     return added

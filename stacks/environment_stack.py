@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Environment, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Environment, RemovalPolicy, Stack
 from constructs import Construct
 
 from settings import EnvironmentConfig
@@ -35,3 +35,7 @@ class EnvironmentStack(Stack):
         if self.config.removal_policy == "retain":
             return RemovalPolicy.RETAIN
         return RemovalPolicy.DESTROY
+
+    def export(self, name: str, value: str) -> CfnOutput:
+        """A stack output exported as ``{env}-{name}``, so consumers import it per environment."""
+        return CfnOutput(self, name, value=value, export_name=f"{self.config.name}-{name}")

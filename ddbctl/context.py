@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import catalog
+from ddbctl.endpoint import checked_endpoint
 from ddbctl.errors import CliError
 from ddbio import dynamodb_client
 from settings import ConfigError, EnvironmentConfig, load_from_cdk_json
@@ -25,7 +26,11 @@ class CommandContext:
             config = load_from_cdk_json(env)
         except ConfigError as error:
             raise CliError(str(error)) from None
-        return cls(config=config, endpoint_url=endpoint_url or os.environ.get(ENDPOINT_VARIABLE))
+        if endpoint_url is None:
+            endpoint_url = checked_endpoint(
+                os.environ.get(ENDPOINT_VARIABLE), source=f"${ENDPOINT_VARIABLE}"
+            )
+        return cls(config=config, endpoint_url=endpoint_url)
 
     def client(self, **options: Any) -> Any:
         return dynamodb_client(region=self.config.region, endpoint_url=self.endpoint_url, **options)

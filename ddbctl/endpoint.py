@@ -6,6 +6,9 @@ before giving up; for 127.0.0.1 we can tell at once and name the fix.
 
 from __future__ import annotations
 
+import argparse
+from urllib.parse import urlsplit
+
 from ddbctl.errors import CliError
 from ddbio.client import is_loopback
 from ddbio.local_server import is_dynamodb
@@ -17,3 +20,39 @@ def require_local_endpoint(endpoint_url: str | None) -> None:
             f"nothing answers like DynamoDB at {endpoint_url}: start it with "
             "`python -m ddbctl local up` (or `make local`)"
         )
+
+
+def endpoint_problem(value: str) -> str | None:
+    """Why ``value`` is not a usable endpoint URL, or None if it is one.
+
+    botocore would raise ``ValueError``/``InvalidURL`` with a traceback; this
+    catches the usual typos (no scheme, a bad port) before any client exists.
+    """
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError for a non-numeric or out-of-range port
+    except ValueError as error:
+        return f"{value!r} is not a URL ({error})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{value!r} is not an http(s) URL"
+    if port == 0:
+        return f"{value!r} has port 0"
+    return None
+
+
+def endpoint_url_argument(value: str) -> str:
+    """argparse ``type=`` for --endpoint-url: a bad value becomes a one-line usage error."""
+    problem = endpoint_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{problem}: use e.g. http://127.0.0.1:8000")
+    return value
+
+
+def checked_endpoint(value: str | None, *, source: str) -> str | None:
+    """``value`` if it is a usable endpoint URL; otherwise a one-line error naming ``source``."""
+    if value is None:
+        return None
+    problem = endpoint_problem(value)
+    if problem:
+        raise CliError(f"{source} {problem}: use e.g. http://127.0.0.1:8000")
+    return value

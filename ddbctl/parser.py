@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import NoReturn
 
+from ddbctl.endpoint import endpoint_url_argument
 from ddbctl.errors import EXIT_USAGE
 
 
@@ -30,6 +31,7 @@ def add_env_arguments(parser: argparse.ArgumentParser, *, default_env: str | Non
     parser.add_argument(
         "--endpoint-url",
         default=None,
+        type=endpoint_url_argument,
         help="DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local "
         "(default: $AWS_ENDPOINT_URL_DYNAMODB, then AWS)",
     )

@@ -46,3 +46,41 @@ def test_tables_lists_environment_names(capsys):
         "staging-market_intelligence_requests",
         "staging-OpportunitySessions",
     }
+
+
+ENDPOINT_COMMANDS = [
+    ["query", "requests-by-user", "user_id=x"],
+    ["verify", "--env", "dev"],
+    ["seed", "--env", "dev"],
+    ["tables"],
+]
+
+
+@pytest.mark.parametrize("command", ENDPOINT_COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("127.0.0.1:8000", "is not an http(s) URL"),
+        ("http://127.0.0.1:abc", "is not a URL"),
+        ("http://127.0.0.1:70000", "is not a URL"),
+        ("ftp://host", "is not an http(s) URL"),
+    ],
+)
+def test_a_malformed_endpoint_is_a_one_line_usage_error(command, url, problem, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([*command, "--endpoint-url", url])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert problem in err
+    assert "use e.g. http://127.0.0.1:8000" in err
+
+
+def test_a_malformed_endpoint_variable_is_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "notaurl")
+    assert main(["query", "requests-by-user", "user_id=x"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "ddbctl query: error: $AWS_ENDPOINT_URL_DYNAMODB 'notaurl' is not an http(s) URL: "
+        "use e.g. http://127.0.0.1:8000\n"
+    )

@@ -63,6 +63,12 @@ def parse_words(pattern: AccessPattern, words: Sequence[str]) -> dict[str, str]:
             )
         if name in values:
             raise CliError(f"{name} given twice; usage: {usage(pattern)}", exit_code=EXIT_USAGE)
+        if not value:
+            # DynamoDB rejects an empty key value; say so before it does, as a usage error.
+            raise CliError(
+                f"{name} is empty: key values cannot be empty; usage: {usage(pattern)}",
+                exit_code=EXIT_USAGE,
+            )
         values[name] = value
     missing = [name for name in pattern.parameters if name not in values]
     if missing:

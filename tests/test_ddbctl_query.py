@@ -214,6 +214,7 @@ def test_limit_stops_early(dev_tables, capsys):
         (["requests-by-user", "user_id"], "expected name=value, got 'user_id'"),
         (["requests-by-user", "user_id=a", "user_id=b"], "user_id given twice"),
         (["requests-by-user", "user_id=a", "--limit", "0"], "invalid limit '0'"),
+        (["requests-by-user", "user_id="], "user_id is empty: key values cannot be empty"),
     ],
 )
 def test_bad_input_is_one_line(argv, message, capsys):
@@ -221,6 +222,16 @@ def test_bad_input_is_one_line(argv, message, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert message in err
+
+
+def test_a_missing_table_names_the_table_and_the_fix(capsys):
+    with mock_aws():
+        assert exit_code(["query", "requests-by-user", "user_id=a"]) == 1
+    assert capsys.readouterr().err == (
+        "ddbctl query: error: table dev-market_intelligence_requests does not exist at "
+        "AWS us-east-1: deploy the dev stacks, or run `python -m ddbctl local up --env dev` "
+        "for DynamoDB Local\n"
+    )
 
 
 NUMBER_PATTERN = AccessPattern(

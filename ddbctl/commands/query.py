@@ -9,7 +9,7 @@ from catalog import Operation
 from ddbctl import access
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
-from ddbctl.errors import EXIT_OK
+from ddbctl.errors import EXIT_OK, CliError
 from ddbctl.parser import OneLineParser, add_env_arguments
 from ddbctl.render import print_items, to_json
 
@@ -82,7 +82,16 @@ def run(args: argparse.Namespace) -> int:
     pattern_name, words = (args.words[0], args.words[1:]) if args.words else (None, [])
     prepared = access.prepare(pattern_name, words, table_name_of=context.table_name)
     require_local_endpoint(context.endpoint_url)
-    items = list(access.run(context.client(), prepared, limit=args.limit))
+    client = context.client()
+    try:
+        items = list(access.run(client, prepared, limit=args.limit))
+    except client.exceptions.ResourceNotFoundException:
+        raise CliError(
+            f"table {prepared.table_name} does not exist at "
+            f"{context.endpoint_url or 'AWS ' + context.config.region}: deploy the "
+            f"{context.config.name} stacks, or run `python -m ddbctl local up --env "
+            f"{context.config.name}` for DynamoDB Local"
+        ) from None
     if args.json:
         print(to_json(items))
         return EXIT_OK

@@ -21,6 +21,7 @@ import catalog
 from catalog.access import CONTROL_PLANE_ACTIONS, INDEX_ACTIONS, KMS_KEY
 from catalog.consumers import CONSUMER_IDS, CONSUMERS, consumer
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
+from cdk_constructs.data_key import ACCOUNT_KEY_ACTIONS
 from settings import load_environment, load_from_cdk_json
 from tests.conftest import ROOT, synthesize
 
@@ -271,25 +272,10 @@ def literals(value: Any) -> Iterator[str]:
             yield from literals(item)
 
 
-def is_key_policy_root_statement(path: str, statement: dict[str, Any], account: str) -> bool:
-    """CDK's standard key-policy statement: account root may administer this key."""
-    principal = statement.get("Principal", {})
-    principal = principal.get("AWS", {}) if isinstance(principal, dict) else principal
-    return (
-        path.endswith("/Properties/KeyPolicy")
-        and statement.get("Effect") == "Allow"
-        and statement.get("Action") == "kms:*"
-        and statement.get("Resource") == "*"
-        and "Condition" not in statement
-        and list(literals(principal))[-1:] == [f":iam::{account}:root"]
-    )
-
-
-def wildcard_findings(template: dict[str, Any], account: str) -> list[str]:
+def wildcard_findings(template: dict[str, Any]) -> list[str]:
+    """Statements with a wildcard action, or `*` as a DynamoDB/KMS resource. No exemptions."""
     findings = []
     for path, statement in statements(template):
-        if is_key_policy_root_statement(path, statement, account):
-            continue
         where = f"{path}: {statement}"
         if "NotAction" in statement or "NotResource" in statement:
             findings.append(f"NotAction/NotResource in {where}")
@@ -342,7 +328,7 @@ def test_wildcard_scan_finds_each_kind_of_wildcard():
             },
         }
     }
-    findings = wildcard_findings(bad, "123456789012")
+    findings = wildcard_findings(bad)
     assert sum("wildcard action" in f for f in findings) == 2
     assert sum("wildcard DynamoDB/KMS resource" in f for f in findings) == 3
     assert sum("NotAction" in f for f in findings) == 1
@@ -350,20 +336,26 @@ def test_wildcard_scan_finds_each_kind_of_wildcard():
 
 def test_no_statement_in_any_template_has_a_wildcard(environment):
     for stack_name, template in environment.templates.items():
-        assert wildcard_findings(template, environment.config.account) == [], stack_name
+        assert wildcard_findings(template) == [], stack_name
 
 
-def test_the_only_exempt_statement_is_the_key_policy_root_statement(environment):
-    account = environment.config.account
-    exempt = [
-        (stack_name, path)
-        for stack_name, template in environment.templates.items()
-        for path, statement in statements(template)
-        if is_key_policy_root_statement(path, statement, account)
-    ]
+def test_the_key_policy_names_every_account_action(environment):
+    """CDK's default key policy grants the account ``kms:*``; ours lists the actions, and keeps
+    PutKeyPolicy so the account can never be locked out of its own key."""
     key_stack = environment.stacks.key_stack
     key_id = key_stack.get_logical_id(key_stack.key.node.default_child)
-    assert exempt == [(key_stack.stack_name, f"/Resources/{key_id}/Properties/KeyPolicy")]
+    key = environment.templates[key_stack.stack_name]["Resources"][key_id]
+    (account,) = [
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Sid") == "AccountAdministersAndDelegatesThisKey"
+    ]
+    assert list(literals(account["Principal"]["AWS"]))[-1] == (
+        f":iam::{environment.config.account}:root"
+    )
+    assert sorted(account["Action"]) == sorted(ACCOUNT_KEY_ACTIONS)
+    assert "kms:PutKeyPolicy" in account["Action"]
+    assert all("*" not in action for action in account["Action"])
 
 
 # ------------------------------------------------------------------- cdk-nag

@@ -30,11 +30,18 @@ def seed_environment(
 ) -> dict[str, int]:
     """Upsert every sample item into ``config``'s tables; table name -> items written.
 
-    Refuses prod whatever its config says: sample data never goes there.
+    Refuses prod whatever its config says (sample data never goes there), and any
+    environment whose config leaves ``seed_sample_data`` off, so a stray ``--env
+    staging`` cannot write sample items into real staging tables.
     """
     if config.name == "prod":
         raise SeedRefusedError(
-            "refusing to seed prod: sample data never goes to prod; use --env dev or --env staging"
+            "refusing to seed prod: sample data never goes to prod; use --env dev"
+        )
+    if not config.seed_sample_data:
+        raise SeedRefusedError(
+            f"{config.name} takes no sample data (seed_sample_data is off): use --env dev, or "
+            f'set "seed_sample_data": true for {config.name} in cdk.json'
         )
     properties = build_properties(
         table_names={key: config.table_name(catalog.table(key)) for key in SAMPLES}

@@ -7,6 +7,7 @@ construct reads context or environment variables.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,6 +16,9 @@ import catalog
 from catalog.consumers import CONSUMER_IDS
 from settings.consumers import ConsumerSettings
 from settings.operations import AlarmSettings
+
+TABLE_NAME_RULE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+PROD_PITR_DAYS = 35
 
 EnvironmentName = Literal["dev", "staging", "prod"]
 ENVIRONMENT_NAMES: tuple[str, ...] = ("dev", "staging", "prod")
@@ -73,12 +77,35 @@ class EnvironmentConfig(BaseModel):
                 f"prod keeps daily backups for at least {MIN_PROD_BACKUP_DAYS} days: raise "
                 '"backup_retention_days" for prod in cdk.json'
             )
+        if self.name == "prod" and self.pitr_recovery_days != PROD_PITR_DAYS:
+            raise ValueError(
+                f"prod keeps {PROD_PITR_DAYS} days of point-in-time recovery: remove "
+                '"pitr_recovery_days" from prod in cdk.json'
+            )
+        self._check_table_names()
+        self._check_consumers()
+        return self
+
+    def _check_table_names(self) -> None:
         unknown = sorted(set(self.table_names) - {t.key for t in catalog.TABLES})
         if unknown:
             valid = ", ".join(t.key for t in catalog.TABLES)
             raise ValueError(f"table_names has unknown table {unknown[0]!r}; valid keys: {valid}")
-        self._check_consumers()
-        return self
+        for key, name in self.table_names.items():
+            if not TABLE_NAME_RULE.fullmatch(name):
+                raise ValueError(
+                    f"table_names.{key} {name!r} is not a DynamoDB table name: use 3-255 "
+                    "letters, digits, '_', '-' or '.'"
+                )
+        seen: dict[str, str] = {}
+        for spec in catalog.TABLES:
+            name = self.table_name(spec)
+            if name in seen:
+                raise ValueError(
+                    f"table_names gives {spec.key} the name {name!r}, which {seen[name]} "
+                    "already has: give each table its own name"
+                )
+            seen[name] = spec.key
 
     def _check_consumers(self) -> None:
         unknown = sorted(set(self.consumers) - set(CONSUMER_IDS))

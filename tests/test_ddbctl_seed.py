@@ -16,14 +16,13 @@ from ddbctl.commands import seed as seed_command
 from ddbctl.seeding import SeedRefusedError, seed_environment
 from ddbio import UnprocessedItemsError, dynamodb_client
 from ddbio.table_definitions import create_table
-from settings import load_from_cdk_json
+from settings import load_environment, load_from_cdk_json
 from tests.conftest import ROOT, drop_tables
 
 DEV = load_from_cdk_json("dev")
 REQUEST_ID = "req_1757412789250_a08ac7ad"
 PROD_REFUSAL = (
-    "ddbctl seed: error: refusing to seed prod: sample data never goes to prod; "
-    "use --env dev or --env staging"
+    "ddbctl seed: error: refusing to seed prod: sample data never goes to prod; use --env dev"
 )
 
 
@@ -166,7 +165,10 @@ def test_missing_tables_give_one_line_naming_the_fix(capsys):
 def test_seed_environment_returns_items_written_per_table():
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
-        staging = load_from_cdk_json("staging")
+        staging = load_environment(
+            "staging",
+            {"staging": {"account": "222222222222", "seed_sample_data": True}},
+        )
         for spec in catalog.TABLES:
             create_table(client, spec, table_name=staging.table_name(spec))
         written = seed_environment(client=client, config=staging)
@@ -174,6 +176,15 @@ def test_seed_environment_returns_items_written_per_table():
         staging.table_name(catalog.table(key)): len(items) for key, items in SAMPLES.items()
     }
     assert all(name.startswith("staging-") for name in written)
+
+
+def test_seed_refuses_an_environment_whose_config_takes_no_sample_data(capsys):
+    with mock_aws():
+        assert main(["seed", "--env", "staging"]) == 1
+    assert capsys.readouterr().err == (
+        "ddbctl seed: error: staging takes no sample data (seed_sample_data is off): use "
+        '--env dev, or set "seed_sample_data": true for staging in cdk.json\n'
+    )
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,21 @@ def test_missing_env_defaults_to_dev():
         ("dev", {"removal_policy": "keep"}, "environments.dev.removal_policy"),
         ("dev", {"tables": {}}, "environments.dev.tables in cdk.json: Extra inputs"),
         ("dev", {"table_names": {"nope": "x"}}, "unknown table 'nope'; valid keys:"),
+        (
+            "dev",
+            {"table_names": {"agent-profiles": "bad name!"}},
+            "table_names.agent-profiles 'bad name!' is not a DynamoDB table name",
+        ),
+        (
+            "prod",
+            {"table_names": {"agent-profiles": "prod-agent-conversations"}},
+            "gives agent-conversations the name 'prod-agent-conversations', which agent-profiles",
+        ),
+        (
+            "prod",
+            {"pitr_recovery_days": 1},
+            'prod keeps 35 days of point-in-time recovery: remove "pitr_recovery_days"',
+        ),
     ],
 )
 def test_invalid_settings_fail_with_one_line(name, overrides, message):

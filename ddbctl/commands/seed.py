@@ -24,9 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.env == "prod":
-        raise CliError(
-            "refusing to seed prod: sample data never goes to prod; use --env dev or --env staging"
-        )
+        raise CliError("refusing to seed prod: sample data never goes to prod; use --env dev")
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
     try:
         written = seed_environment(client=context.client(), config=context.config)

@@ -89,6 +89,24 @@ def test_resume_after_the_input_changed_is_refused(resumable, capsys):
     assert "changed since checkpoint" in one_line_error(capsys)
 
 
+@pytest.mark.parametrize("name", ["c.jsonl", "a.jsonl"])
+def test_resume_after_a_jsonl_file_appeared_in_the_directory_is_refused(name, resumable, capsys):
+    source, _, argv = resumable
+    (source / name).write_text(json.dumps(profile(3)) + "\n")  # *.jsonl is input too
+    assert main([*argv, "--env", "dev"]) == 2
+    assert "changed since checkpoint" in one_line_error(capsys)
+
+
+def test_fingerprint_covers_jsonl_files_in_a_directory(tmp_path):
+    from ddbctl.migrate.reader import list_files
+
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    (source / "b.jsonl").write_text(json.dumps(profile(2)) + "\n")
+    before = cp.fingerprint(list_files(source))
+    (source / "b.jsonl").write_text(json.dumps(profile(2)) + "\n" + json.dumps(profile(3)) + "\n")
+    assert cp.fingerprint(list_files(source)) != before
+
+
 def test_unreadable_checkpoint_is_refused(resumable, capsys):
     _, checkpoint, argv = resumable
     checkpoint.write_text("{not json")

@@ -179,10 +179,10 @@ def test_all_good_records_exit_zero(tmp_path, capsys):
     ("make_source", "message"),
     [
         (lambda tmp: tmp / "nope", "does not exist: pass a directory of *.json profile files"),
-        (lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "holds no *.json files"),
+        (lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "holds no *.json or *.jsonl files"),
         (
             lambda tmp: write_files(tmp / "other", {"notes.txt": b"x"}),
-            "holds no *.json files",
+            "holds no *.json or *.jsonl files",
         ),
         (
             lambda tmp: (tmp / "p.csv").write_text("id") and tmp / "p.csv",
@@ -263,3 +263,53 @@ def test_files_and_lines_over_the_read_bound_are_rejected_unread(monkeypatch, tm
         assert entry["reason"].endswith(
             "is over 5,000 bytes, read no further: a profile item must stay under DynamoDB's 400 KB"
         )
+
+
+def test_a_directory_reads_jsonl_files_too_in_name_order(tmp_path, capsys):
+    source = write_files(tmp_path / "in", {"a.json": profile(1), "c.json": profile(3)})
+    (source / "b.jsonl").write_text(
+        json.dumps(profile(1)) + "\n\n" + json.dumps(profile(2)) + "\n" + '{"id": ' + "\n"
+    )
+    rejects = tmp_path / "r.jsonl"
+
+    assert migrate(source, rejects) == 1
+
+    out = capsys.readouterr().out
+    assert f"{source} (3 file(s))" in out
+    assert "read 5 = valid (dry run, nothing written) 3 + rejected 2 + not written 0" in out
+    assert [(e["location"], e["code"]) for e in read_rejects(rejects)] == [
+        (f"{source}/b.jsonl line 1", "duplicate_id"),  # a.json sorts first and is kept
+        (f"{source}/b.jsonl line 4", "malformed_json"),
+    ]
+
+
+def test_other_files_in_a_directory_are_named_in_one_line_not_skipped_silently(tmp_path, capsys):
+    source = write_files(
+        tmp_path / "in",
+        {
+            "a.json": profile(1),
+            "notes.txt": b"x",
+            "b.csv": b"id\n",
+            ".DS_Store": b"\0",  # hidden and not .json/.jsonl: skipped without a word
+            ".hidden.json": profile(2),  # hidden but .json: read
+        },
+    )
+    (source / "sub").mkdir()  # subdirectories are not read (nor are they files)
+    assert migrate(source, tmp_path / "r.jsonl") == 0
+    captured = capsys.readouterr()
+    assert "read 2 = valid (dry run, nothing written) 2" in captured.out
+    assert captured.err == (
+        "ddbctl migrate-profiles: skipped 2 file(s) that are neither .json nor .jsonl: "
+        "b.csv, notes.txt\n"
+    )
+
+
+def test_a_long_list_of_skipped_files_is_cut_short(tmp_path, capsys):
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    for number in range(12):
+        (source / f"n{number:02d}.txt").write_text("x")
+    assert migrate(source, tmp_path / "r.jsonl") == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "skipped 12 file(s) that are neither .json nor .jsonl: n00.txt, " in err
+    assert err.endswith("n09.txt and 2 more\n")

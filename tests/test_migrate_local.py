@@ -188,3 +188,24 @@ def test_sigkill_then_resume_ends_like_one_clean_run(tables, dynamodb_local, tmp
     summary = [line for line in resumed_out.splitlines() if line.startswith("read ")]
     assert summary == [line for line in clean_out.splitlines() if line.startswith("read ")]
     assert summary[0].startswith(f"read {total} = written ")
+
+
+def test_deep_records_are_rejects_and_the_checkpoint_is_saved(tables, dynamodb_local, tmp_path):
+    """A line nested 100,000 deep used to end the run with a RecursionError traceback and no
+    checkpoint; the checkpoint's missing directory used to be a FileNotFoundError."""
+    deep = '{"id": "deep", "data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    source = tmp_path / "profiles.jsonl"
+    source.write_text(f"{json.dumps(profile(1))}\n{deep}\n{json.dumps(profile(2))}\n")
+    checkpoint = tmp_path / "state" / "new" / "run.checkpoint"
+    rejects = tmp_path / "r.jsonl"
+    argv = ["migrate-profiles", str(source), "--env", "dev", "--endpoint-url", dynamodb_local]
+
+    assert main([*argv, "--rejects", str(rejects), "--checkpoint", str(checkpoint)]) == 1
+
+    assert [item["id"]["S"] for item in scan(tables, "dev-agent-profiles")] == [
+        "agent-00001",
+        "agent-00002",
+    ]
+    assert [e["code"] for e in read_rejects(rejects)] == ["too_deep"]
+    state = json.loads(checkpoint.read_text())
+    assert (state["next_seq"], state["complete"]) == (3, True)

@@ -32,11 +32,26 @@ def test_envelope_becomes_the_seed_004_item():
         "location_city": "Detroit",
         "description": "Profile number 7",
         "timestamp": "2025-09-27T23:18:34",
-        "profile_data": record["data"],  # what seed 004's server returns as "data"
+        "profile_data": record,  # the whole record as read: nothing of the input is lost
     }
     assert item.omitted_keys == ()
     assert request["averagePrice"] == {"N": "57.25"}
-    assert request["profile_data"]["M"]["averagePrice"] == {"N": "57.25"}
+    assert request["profile_data"]["M"]["data"]["M"]["averagePrice"] == {"N": "57.25"}
+
+
+def test_extra_envelope_fields_survive_in_profile_data():
+    record = parsed({**profile(3), "source": "crm-export", "owner": {"team": "matching"}})
+    item, request = build_item(record)
+    assert item.attributes["profile_data"]["source"] == "crm-export"
+    assert item.attributes["profile_data"]["owner"] == {"team": "matching"}
+    assert request["profile_data"]["M"]["owner"] == {"M": {"team": {"S": "matching"}}}
+    assert "source" not in item.attributes  # only seed 004's fields become attributes
+
+
+def test_oversize_reason_names_the_largest_field_inside_an_envelope():
+    with pytest.raises(Rejected) as caught:
+        build_item(profile(9, description="x" * 300_000))
+    assert "its largest field is 'description'" in str(caught.value)
 
 
 def test_flat_record_keeps_the_whole_record_as_profile_data():
@@ -77,7 +92,7 @@ def test_average_price_non_numbers(value):
 def test_floats_inside_the_record_become_decimal():
     item, _request = build_item({"id": "f", "data": {"location": [{"city": "X", "lat": 42.28}]}})
     assert item.attributes["location"][0]["lat"] == Decimal("42.28")
-    assert item.attributes["profile_data"]["location"][0]["lat"] == Decimal("42.28")
+    assert item.attributes["profile_data"]["data"]["location"][0]["lat"] == Decimal("42.28")
 
 
 @pytest.mark.parametrize(
@@ -115,7 +130,7 @@ def test_empty_index_keys_are_omitted_never_written_empty(overrides, omitted):
     for key in omitted:
         assert key not in item.attributes
         assert key not in request
-    assert item.attributes["profile_data"] == record["data"]  # the original keeps the value
+    assert item.attributes["profile_data"] == record  # the original keeps the value
 
 
 def test_missing_optional_fields_are_left_out_not_invented():

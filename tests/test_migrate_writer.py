@@ -4,6 +4,8 @@ throttle): retried with backoff, then reported as not written; the run goes on, 
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 import pytest
@@ -14,7 +16,7 @@ from ddbctl.cli import main
 from ddbctl.context import CommandContext
 from ddbctl.migrate.validate import build_item
 from ddbctl.migrate.writer import Batch, Pending, write_one
-from ddbio import BackoffPolicy
+from ddbio import BackoffPolicy, dynamodb_client
 from tests.profiles import profile, read_rejects, write_files
 
 TABLE = "dev-agent-profiles"
@@ -76,7 +78,9 @@ def test_items_still_unprocessed_are_reported_not_dropped(stubbed):
 
 
 @pytest.mark.parametrize("code", ["ProvisionedThroughputExceededException", "ThrottlingException"])
-def test_throttling_after_botocore_retries_reports_the_batch(stubbed, code):
+def test_a_throttling_error_that_reaches_the_tool_marks_the_batch_not_written(stubbed, code):
+    # Stubber bypasses botocore's retry handler: this proves what the tool does with a
+    # throttling error that got through; the retries themselves are proved by the test below.
     client, stubber = stubbed
     stubber.add_client_error("batch_write_item", service_error_code=code, http_status_code=400)
     batch = Batch(0, [pending(n) for n in range(2)])
@@ -86,6 +90,63 @@ def test_throttling_after_botocore_retries_reports_the_batch(stubbed, code):
     assert outcome.problem.code == "throttled"
     assert outcome.problem.message.startswith(f"{code} after botocore's retries")
     assert outcome.fatal is None
+
+
+class ThrottleTwiceThenAccept(BaseHTTPRequestHandler):
+    """A DynamoDB endpoint: two 400 ProvisionedThroughputExceededException, then success."""
+
+    requests: list[str]  # set per server
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.requests.append(self.headers["X-Amz-Target"])
+        if len(self.requests) <= 2:
+            status, body = (
+                400,
+                {
+                    "__type": "com.amazonaws.dynamodb.v20120810#"
+                    "ProvisionedThroughputExceededException",
+                    "message": "The level of configured provisioned throughput was exceeded",
+                },
+            )
+        else:
+            status, body = 200, {"UnprocessedItems": {}}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_standard_retry_mode_really_retries_a_throttled_batch_write(monkeypatch):
+    from botocore.retries.standard import ExponentialBackoff
+
+    delays: list[float] = []
+
+    def no_wait(self, context) -> float:
+        delays.append(context.attempt_number)
+        return 0.0  # keep the test fast; the retry decision itself is botocore's
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", no_wait)
+    handler = type("Handler", (ThrottleTwiceThenAccept,), {"requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        client = dynamodb_client(region="us-east-1", endpoint_url=endpoint)  # as the tool's
+        batch = Batch(0, [pending(n) for n in range(3)])
+        outcome = write_one(client, TABLE, batch, fast_policy([]))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert handler.requests == ["DynamoDB_20120810.BatchWriteItem"] * 3
+    assert delays == [1, 2]  # botocore backed off before each resend
+    assert (outcome.written, outcome.not_written, outcome.problem) == (3, [], None)
 
 
 def test_access_denied_is_fatal_not_a_per_record_failure(stubbed):

@@ -3,7 +3,8 @@
 Exit codes: 0 every record was written; 1 some record was rejected or not
 written (see the rejects file), or the run stopped on an AWS error; 2 a usage
 or configuration error (missing or empty SOURCE, no records at all, ``--env prod`` without
-``--confirm``, a checkpoint that does not match); 130 interrupted (Ctrl-C).
+``--confirm``, a checkpoint that does not match, a rejects or checkpoint file that is one of
+the input files or cannot be written); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import catalog
 from ddbctl.context import CommandContext
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.migrate import checkpoint as cp
-from ddbctl.migrate.reader import SourceError, list_files
+from ddbctl.migrate.reader import INPUT_SUFFIXES, FileList, SourceError, list_files
 from ddbctl.migrate.report import RejectsLog, progress_bar, progress_enabled, summary_lines
 from ddbctl.migrate.runner import Migration, Resume
 from ddbctl.migrate.writer import ParallelWriter
@@ -44,9 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "migrate-profiles",
         help="load seed 004's JSON agent profiles into the agent-profiles table",
         description="Validate, transform and batch-write agent profiles from a json_storage "
-        "directory (*.json, one profile or an array per file) or a .jsonl file. Bad records go "
-        "to the rejects file with a reason; the run goes on. Exit 0: all written; 1: something "
-        "rejected or not written; 2: usage or configuration error.",
+        "directory (*.json: one profile or an array per file; *.jsonl: one per line) or a "
+        ".jsonl file. Bad records go to the rejects file with a reason; the run goes on. "
+        "Exit 0: all written; 1: something rejected or not written; 2: usage or "
+        "configuration error.",
     )
     parser.add_argument(
         "source", metavar="SOURCE", type=Path, help="json_storage/ or a .jsonl file"
@@ -105,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run
         else (args.checkpoint or rejects_path.with_name(rejects_path.name + ".checkpoint"))
     )
+    outputs = {"--rejects": rejects_path, "--checkpoint": checkpoint_path}
+    _refuse_overwriting_the_input(args.source, files, outputs)
+    _require_writable(outputs)
     identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
     resume = _resume_point(args, checkpoint_path, rejects_path, identity)
 
@@ -115,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
         writer = ParallelWriter(client=client, table_name=table_name, workers=args.workers)
     mode = "dry run, nothing is written" if args.dry_run else f"{args.workers} workers"
     print(f"migrate-profiles: {args.source} ({len(files)} file(s)) -> {table_name} ({mode})")
+    if files.skipped:
+        print(f"ddbctl migrate-profiles: {_skipped_note(files.skipped)}", file=sys.stderr)
 
     rejects = RejectsLog(rejects_path, append=resume.next_seq > 0)
     total_bytes = sum(os.path.getsize(path) for path in files)
@@ -156,6 +163,68 @@ def run(args: argparse.Namespace) -> int:
     if result.tally.total_rejected or result.tally.total_not_written:
         return EXIT_FAILURE
     return EXIT_OK
+
+
+def _skipped_note(names: list[str], *, shown: int = 10) -> str:
+    listed = ", ".join(names[:shown])
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"skipped {len(names)} file(s) that are neither .json nor .jsonl: {listed}{more}"
+
+
+def _refuse_overwriting_the_input(
+    source: Path, files: FileList, outputs: dict[str, Path | None]
+) -> None:
+    """The rejects file is truncated and the checkpoint deleted before anything is read:
+    pointed at an input file, either would destroy the input."""
+    directory = os.path.realpath(source) if source.is_dir() else None
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        if path.exists():
+            is_input = path.is_file() and _same_as_any(path, files)
+        else:  # a new file in a directory SOURCE: the next run or a --resume would read it
+            is_input = os.path.dirname(os.path.realpath(path)) == directory and path.name.endswith(
+                INPUT_SUFFIXES
+            )
+        if is_input:
+            raise CliError(
+                f"{option} {path} is one of SOURCE's input files and would be overwritten: "
+                f"pass a {option} path outside SOURCE",
+                exit_code=EXIT_USAGE,
+            )
+
+
+def _same_as_any(path: Path, files: FileList) -> bool:
+    """Same file by device and inode (os.path.samefile), so symlinks and hard links count."""
+    status = path.stat()
+    return any(os.path.samestat(status, os.stat(name)) for name in files)
+
+
+def _require_writable(outputs: dict[str, Path | None]) -> None:
+    """Fail before anything is written (to disk or the table) if an output cannot be."""
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        if path.is_dir():
+            raise CliError(
+                f"{option} {path} is a directory: pass a file path, such as {path / 'x'}",
+                exit_code=EXIT_USAGE,
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CliError(
+                f"{option} {path}: cannot create its directory {path.parent} "
+                f"({error.strerror}): pass a path in a writable directory",
+                exit_code=EXIT_USAGE,
+            ) from None
+        if not os.access(path.parent, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.W_OK)
+        ):
+            raise CliError(
+                f"{option} {path} is not writable: pass a path in a writable directory",
+                exit_code=EXIT_USAGE,
+            )
 
 
 def _resume_point(

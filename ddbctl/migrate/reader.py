@@ -1,14 +1,17 @@
 """Stream profile records, one at a time, each with the place it came from.
 
 Sources: a directory of ``*.json`` files (seed 004's ``json_storage/``; each
-file holds one profile object or a JSON array of them), or one ``.jsonl`` /
-``.json`` file. Files are read in name order so every run sees the records in
-the same order, which duplicate detection and ``--resume`` rely on.
+file holds one profile object or a JSON array of them) and ``*.jsonl`` files
+(one profile per line), or one ``.jsonl`` / ``.json`` file. Files are read in
+name order so every run sees the records in the same order, which duplicate
+detection and ``--resume`` rely on.
 
 Memory stays flat: a single-object file or a JSON Lines line is read whole
 (bounded by ``MAX_DOCUMENT_BYTES``), a JSON array is streamed element by
-element with ijson. Numbers with a fraction or exponent are parsed straight to
-``Decimal``, so no value ever passes through a binary float.
+element from ijson's events (built here without recursion, and without the
+per-event prefix strings that make ``ijson.items`` use memory growing with the
+square of the nesting depth). Numbers with a fraction or exponent are parsed
+straight to ``Decimal``, so no value ever passes through a binary float.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from typing import IO, Any
 
 import ijson
 
+from ddbctl.migrate.nesting import too_deep
 from ddbctl.migrate.problems import MALFORMED_JSON, NOT_UTF8, OVERSIZE, Problem
 
 # Far above what fits a 400 KB item, yet small enough to read whole.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 _WHITESPACE = b" \t\r\n"
 _BOM = b"\xef\xbb\xbf"
+INPUT_SUFFIXES = (".json", ".jsonl")
 
 
 class SourceError(Exception):
@@ -66,8 +71,9 @@ class FileList:
     the one part of the input, besides the seen ids, that memory has to hold.
     """
 
-    def __init__(self, directory: str, names: list[str]) -> None:
+    def __init__(self, directory: str, names: list[str], skipped: list[str] | None = None) -> None:
         self._directory = directory
+        self.skipped = skipped or []  # regular files in a directory SOURCE that are not read
         self._packed = "\0".join(names)  # "\0" cannot occur in a file name
         self._starts = array("Q")
         start = 0
@@ -94,14 +100,21 @@ def list_files(source: Path) -> FileList:
             f"{source} does not exist: pass a directory of *.json profile files or a .jsonl file"
         )
     if source.is_dir():
+        names, skipped = [], []
         with os.scandir(source) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".json") and e.is_file())
+            for entry in entries:
+                if not entry.is_file():
+                    continue  # subdirectories are not read
+                if entry.name.endswith(INPUT_SUFFIXES):
+                    names.append(entry.name)
+                elif not entry.name.startswith("."):  # .DS_Store and the like: silently
+                    skipped.append(entry.name)
         if not names:
             raise SourceError(
-                f"{source} holds no *.json files: point SOURCE at the json_storage directory "
-                "or at a .jsonl file"
+                f"{source} holds no *.json or *.jsonl files: point SOURCE at the json_storage "
+                "directory or at a .jsonl file"
             )
-        return FileList(str(source), names)
+        return FileList(str(source), sorted(names), sorted(skipped))
     if source.suffix in (".jsonl", ".json"):
         return FileList("", [str(source)])
     raise SourceError(
@@ -182,6 +195,9 @@ def parse_document(index: int, path: str, position: int | None, data: bytes) -> 
         )
     try:
         value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        problem = too_deep(" (too deep even to parse)")
+        return SourceRecord(index, path, position, problem=problem, raw_text=text)
     except ValueError as error:
         detail = (
             f"{error.msg} at line {error.lineno} column {error.colno}"
@@ -201,9 +217,18 @@ def parse_document(index: int, path: str, position: int | None, data: bytes) -> 
 def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
     element = 0
     try:
-        for value in ijson.items(handle, "item"):
+        for value in _elements(ijson.basic_parse(handle)):
             yield SourceRecord(index, path, element, value=value)
             element += 1
+    except RecursionError:  # not expected from _elements; a reject, never a crash
+        yield SourceRecord(
+            index,
+            path,
+            element,
+            problem=too_deep(
+                f" (too deep even to parse): elements {element} and later were not read"
+            ),
+        )
     except (ijson.JSONError, UnicodeDecodeError) as error:
         detail = _first_line(error)
         code = NOT_UTF8 if "UTF8" in detail or isinstance(error, UnicodeDecodeError) else None
@@ -217,6 +242,43 @@ def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
                 f"elements {element} and later were not read; fix the file and re-run",
             ),
         )
+
+
+_OPEN = {"start_map": dict, "start_array": list}
+_CLOSE = frozenset({"end_map", "end_array"})
+
+
+def _elements(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
+    """The elements of the top-level array, built from ``basic_parse`` events with an
+    explicit stack, so any nesting depth costs memory in proportion to the input only."""
+    stack: list[Any] = []  # [top-level array marker, containers being built ...]
+    key: str | None = None
+    for event, value in events:
+        if event == "map_key":
+            key = value
+            continue
+        if event in _OPEN:
+            value = _OPEN[event]()
+        elif event in _CLOSE:
+            finished = stack.pop()
+            if len(stack) == 1:
+                yield finished
+            continue
+        if not stack:  # the top-level array itself
+            stack.append(None)
+            continue
+        if len(stack) == 1:
+            if event not in _OPEN:
+                yield value  # a scalar element
+                continue
+        else:
+            parent = stack[-1]
+            if isinstance(parent, dict):
+                parent[key] = value
+            else:
+                parent.append(value)
+        if event in _OPEN:
+            stack.append(value)
 
 
 def _first_line(error: Exception) -> str:

@@ -12,7 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from ddbctl.migrate.problems import Problem
+from ddbctl.migrate.nesting import to_json
+from ddbctl.migrate.problems import TOO_DEEP, Problem
 
 REJECTED = "rejected"
 NOT_WRITTEN = "not_written"
@@ -82,7 +83,10 @@ def _json_number(value: Any) -> Any:
 
 class RejectsLog:
     """JSON Lines, one entry per record not written: where it came from, why, and the record
-    itself (``record``) or, when it was not parseable JSON, its text (``raw_text``)."""
+    itself (``record``) or, when it was not parseable JSON, its text (``raw_text``).
+
+    A ``too_deep`` record is always given as its JSON text in ``raw_text``: nested as it is,
+    it would make each line too deep for ``json``, ``jq`` or ``--resume`` to read back."""
 
     def __init__(self, path: Path, *, append: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,6 +114,8 @@ class RejectsLog:
             "code": problem.code,
             "reason": problem.message,
         }
+        if raw_text is None and problem.code == TOO_DEEP:
+            raw_text = to_json(record, default=_json_number)
         if raw_text is not None:
             entry["raw_text"] = raw_text
         else:

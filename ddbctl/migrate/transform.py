@@ -5,9 +5,9 @@ Seed 004's ``json_storage`` files are envelopes ``{"id", "timestamp", "data":
 records (the fields beside ``id``) are accepted too. The item keeps ``id``,
 ``name``, ``address``, ``job``, ``averagePrice`` (a Number), ``tags``,
 ``location``, ``description`` and ``timestamp``, adds ``location_city`` for
-the ``location-index``, and ``profile_data``: the envelope's ``data`` (what
-seed 004's service stores and its ``/retrieve`` returns as ``data``), or the
-whole record when it is flat.
+the ``location-index``, and ``profile_data``: the whole record as read,
+envelope included, so no field of the input is lost (an envelope may carry
+more than ``id``, ``timestamp`` and ``data``).
 
 Index keys (``job``, ``location_city``) are never written empty: DynamoDB
 rejects an empty string in a GSI key, and a blank key is useless for queries.
@@ -83,7 +83,8 @@ def to_number(value: Any) -> Decimal:
 
 def decimals(value: Any) -> Any:
     """Floats (from callers that did not parse with Decimal) become Decimal; DynamoDB
-    numbers are decimal and boto3 refuses floats."""
+    numbers are decimal and boto3 refuses floats. Recursive: only for values already
+    checked to be at most 32 levels deep (``nesting.levels_exceed``)."""
     if isinstance(value, float):
         return to_number(value)
     if isinstance(value, dict):

@@ -11,13 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from ddbctl.migrate import problems as p
+from ddbctl.migrate.nesting import MAX_DEPTH, MAX_RECORD_LEVELS, levels_exceed, too_deep
 from ddbctl.migrate.problems import Rejected
 from ddbctl.migrate.reader import FileList, describe_location
 from ddbctl.migrate.transform import STRING_FIELDS, Item, Profile, serialize, to_item, to_number
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item limit, attribute names included
 MAX_KEY_BYTES = 2048  # partition key limit, for the table's and each GSI's key
-MAX_DEPTH = 32  # nesting levels DynamoDB accepts, the item itself being the first
 MAX_NAME_BYTES = 65_535  # attribute and map-key names
 
 
@@ -25,7 +25,7 @@ def check_record(value: Any) -> Profile:
     """The record's fields with their expected types, or :class:`Rejected`."""
     if not isinstance(value, dict):
         raise Rejected(p.NOT_OBJECT, f"record is {_kind(value)}, expected a profile object")
-    body = value
+    body = value  # where the profile fields are; the whole record is kept as profile_data
     if "data" in value:
         body = value["data"]
         if not isinstance(body, dict):
@@ -76,11 +76,14 @@ def check_record(value: Any) -> Profile:
         if not isinstance(location, list):
             raise Rejected(p.WRONG_TYPE, f"location must be a list, got {_kind(location)}")
         fields["location"] = location
-    return Profile(id=profile_id, timestamp=timestamp, fields=fields, original=body)
+    return Profile(id=profile_id, timestamp=timestamp, fields=fields, original=value)
 
 
 def build_item(value: Any) -> tuple[Item, dict[str, Any]]:
     """Validate, transform and serialize one record: (item, DynamoDB JSON), or Rejected."""
+    if levels_exceed(value, MAX_RECORD_LEVELS):  # first: every later step recurses
+        problem = too_deep()
+        raise Rejected(problem.code, problem.message)
     profile = check_record(value)
     item = to_item(profile)
     for key in ("job", "location_city"):
@@ -159,7 +162,8 @@ class DuplicateIds:
 
 def _check_depth(depth: int) -> None:
     if depth >= MAX_DEPTH:
-        raise Rejected(p.TOO_DEEP, f"record nests deeper than DynamoDB's {MAX_DEPTH} levels")
+        problem = too_deep()
+        raise Rejected(problem.code, problem.message)
 
 
 def _name_size(name: str) -> int:
@@ -184,11 +188,16 @@ def _check_key_size(name: str, value: str) -> None:
 
 
 def _largest_field(original: Any) -> tuple[str, int]:
-    if not isinstance(original, dict) or not original:
+    """The biggest field of the record, looking inside an envelope's ``data``."""
+    if not isinstance(original, dict):
         return "profile_data", attribute_size(original)
-    return max(
-        ((key, attribute_size(value)) for key, value in original.items()), key=lambda kv: kv[1]
-    )
+    data = original.get("data")
+    inside = isinstance(data, dict)
+    fields = [(key, value) for key, value in original.items() if not (inside and key == "data")]
+    fields += list(data.items()) if inside else []
+    if not fields:
+        return "profile_data", attribute_size(original)
+    return max(((key, attribute_size(value)) for key, value in fields), key=lambda kv: kv[1])
 
 
 def _kind(value: Any) -> str:

@@ -1,0 +1,101 @@
+"""The rejects file and the checkpoint never destroy the input, and an output that cannot
+be written is one clear line (exit 2) before anything is written anywhere.
+
+The endpoint is a closed port: reaching DynamoDB would fail with a connection error, so an
+exit-2 message from these checks also proves they run before any table access."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ddbctl.cli import main
+from tests.profiles import profile, write_files
+
+CLOSED = "http://127.0.0.1:1"
+
+
+def run(source: Path, *extra: str) -> int:
+    return main(["migrate-profiles", str(source), "--env", "dev", "--endpoint-url", CLOSED, *extra])
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("ddbctl migrate-profiles: error: ")
+    return err
+
+
+@pytest.fixture
+def jsonl(tmp_path) -> Path:
+    source = tmp_path / "x.jsonl"
+    source.write_text(json.dumps(profile(1)) + "\n")
+    return source
+
+
+@pytest.mark.parametrize("option", ["--rejects", "--checkpoint"])
+@pytest.mark.parametrize("resume", [[], ["--resume"]], ids=["fresh", "resume"])
+def test_an_output_that_is_the_source_file_is_refused_and_the_source_kept(
+    option, resume, jsonl, capsys
+):
+    before = jsonl.read_bytes()
+    assert run(jsonl, option, str(jsonl), *resume) == 2
+    err = one_line(capsys)
+    assert f"{option} {jsonl} is one of SOURCE's input files and would be overwritten" in err
+    assert f"pass a {option} path outside SOURCE" in err
+    assert jsonl.read_bytes() == before
+
+
+def test_a_symlink_to_the_source_is_the_source(jsonl, tmp_path, capsys):
+    alias = tmp_path / "alias.jsonl"
+    alias.symlink_to(jsonl)
+    before = jsonl.read_bytes()
+    assert run(jsonl, "--dry-run", "--rejects", str(alias)) == 2
+    assert "is one of SOURCE's input files" in one_line(capsys)
+    assert jsonl.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["b.json", "c.jsonl", "new.jsonl", ".hidden.json"])
+@pytest.mark.parametrize("option", ["--rejects", "--checkpoint"])
+def test_an_output_among_a_source_directorys_input_files_is_refused(name, option, tmp_path, capsys):
+    source = write_files(tmp_path / "in", {"a.json": profile(1), "b.json": profile(2)})
+    (source / "c.jsonl").write_text(json.dumps(profile(3)) + "\n")
+    before = {path.name: path.read_bytes() for path in source.iterdir()}
+    assert run(source, option, str(source / name)) == 2  # new.jsonl: the next run would read it
+    assert "is one of SOURCE's input files" in one_line(capsys)
+    assert {path.name: path.read_bytes() for path in source.iterdir()} == before
+
+
+def test_outputs_beside_the_source_in_other_names_are_fine(tmp_path, capsys):
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    rejects = source / "rejects.txt"  # not an input name: allowed (reported as skipped)
+    assert run(source, "--dry-run", "--rejects", str(rejects)) == 0
+    assert rejects.exists()
+
+
+@pytest.mark.parametrize("option", ["--rejects", "--checkpoint"])
+def test_a_directory_as_output_is_one_line(option, jsonl, tmp_path, capsys):
+    directory = tmp_path / "out"
+    directory.mkdir()
+    assert run(jsonl, option, str(directory)) == 2
+    err = one_line(capsys)
+    assert f"{option} {directory} is a directory: pass a file path" in err
+
+
+@pytest.mark.parametrize("option", ["--rejects", "--checkpoint"])
+def test_a_parent_that_is_a_file_is_one_line(option, jsonl, tmp_path, capsys):
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("")
+    target = blocker / "sub" / "out"
+    assert run(jsonl, option, str(target)) == 2
+    err = one_line(capsys)
+    assert f"{option} {target}: cannot create its directory" in err
+    assert "pass a path in a writable directory" in err
+
+
+def test_the_rejects_files_missing_parent_is_created(jsonl, tmp_path):
+    rejects = tmp_path / "new" / "dir" / "r.jsonl"
+    assert run(jsonl, "--dry-run", "--rejects", str(rejects)) == 0
+    assert rejects.exists()

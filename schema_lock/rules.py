@@ -55,6 +55,11 @@ MOVE_PATH = (
     "remove it from the old stack with a retain policy in one deploy, then `cdk import` it "
     "into the new stack"
 )
+TYPE_PATH = (
+    "CloudFormation cannot change a resource's type in place: set the old resource's "
+    "removal policy to RETAIN and deploy, remove it from the template and deploy, then "
+    "`cdk import` the same table as the new type"
+)
 DROP_PATH = (
     "remove it only after confirming nothing reads it and exporting or backing up its data; "
     "tables here are retained, so removal orphans it (it keeps running and billing outside "
@@ -119,6 +124,14 @@ class _Judge:
 
     def _replaced(self, old: TableIdentity, new: TableIdentity) -> bool:
         before = len(self.findings)
+        if old.resource_type != new.resource_type:
+            self.unsafe(
+                new,
+                f"changes resource type from {old.resource_type} to {new.resource_type}; "
+                "CloudFormation rejects the update (\"Update of resource type is not permitted\")",
+                TYPE_PATH,
+            )
+            return True
         outcome = self._replacement(old, new)
         if old.table_name != new.table_name:
             self.unsafe(

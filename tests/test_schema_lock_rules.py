@@ -164,6 +164,18 @@ def test_adding_an_lsi_replaces(locked):
     assert finding.detail.startswith("LSIs exist only from a table's creation")
 
 
+def test_resource_type_change_is_unsafe_and_names_the_import_path(locked):
+    current = with_table(locked, SESSIONS, resource_type="AWS::DynamoDB::Table")
+    finding = only(judge(locked, current))
+    assert finding.unsafe
+    assert (
+        "changes resource type from AWS::DynamoDB::GlobalTable to AWS::DynamoDB::Table"
+        in finding.change
+    )
+    assert "Update of resource type is not permitted" in finding.change
+    assert "`cdk import`" in finding.detail
+
+
 def test_physical_rename_replaces(locked):
     current = with_table(locked, SESSIONS, table_name="staging-Sessions")
     finding = only(judge(locked, current))

@@ -128,7 +128,7 @@ class _Judge:
             self.unsafe(
                 new,
                 f"changes resource type from {old.resource_type} to {new.resource_type}; "
-                "CloudFormation rejects the update (\"Update of resource type is not permitted\")",
+                'CloudFormation rejects the update ("Update of resource type is not permitted")',
                 TYPE_PATH,
             )
             return True

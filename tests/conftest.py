@@ -24,6 +24,8 @@ os.environ.update(
 )
 
 import aws_cdk as cdk  # noqa: E402
+import boto3  # noqa: E402
+from botocore.stub import Stubber  # noqa: E402
 
 from settings import ENVIRONMENT_NAMES, EnvironmentConfig, load_from_cdk_json  # noqa: E402
 from stacks.environment import EnvironmentStacks, add_environment  # noqa: E402
@@ -107,3 +109,13 @@ def drop_tables(client, names) -> None:
         if name in existing:
             client.update_table(TableName=name, DeletionProtectionEnabled=False)
             client.delete_table(TableName=name)
+
+
+@pytest.fixture
+def stubbed():
+    """A DynamoDB client under botocore's Stubber: the only way to test the retry paths,
+    because moto and DynamoDB Local never return UnprocessedItems or throttle."""
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from ddbio import BackoffPolicy, UnprocessedItemsError, chunked, retry_config, write_batch
 
@@ -20,14 +18,6 @@ def recorder():
     return delays, BackoffPolicy(
         max_attempts=4, base_delay=0.1, max_delay=0.3, sleep=delays.append, jitter=lambda: 1.0
     )
-
-
-@pytest.fixture
-def stubbed():
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
 
 
 def test_unprocessed_items_are_resent_with_capped_exponential_backoff(stubbed):

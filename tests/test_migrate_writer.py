@@ -42,14 +42,6 @@ def fast_policy(delays: list[float]) -> BackoffPolicy:
     )
 
 
-@pytest.fixture
-def stubbed():
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
-
-
 def test_unprocessed_items_are_retried_until_written(stubbed):
     client, stubber = stubbed
     batch = Batch(0, [pending(n) for n in range(3)])

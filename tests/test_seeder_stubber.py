@@ -6,7 +6,6 @@ is scripted here, through the same ``upsert``/``remove`` the handler calls.
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
@@ -34,14 +33,6 @@ def recording_policy(max_attempts: int = 4):
         jitter=lambda: 1.0,
     )
     return delays, policy
-
-
-@pytest.fixture
-def stubbed():
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
 
 
 def expect_describe(stubber: Stubber) -> None:

@@ -144,17 +144,7 @@ class LocalServer:
         else:
             db_path.mkdir(parents=True, exist_ok=True)
             command += ["-dbPath", str(db_path)]
-        output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            command,
-            cwd=jar.parent,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=detach,
-        )
-        if log_path:
-            output.close()
+        process = _spawn(command, cwd=jar.parent, log_path=log_path, detach=detach)
         return cls(port=port, process=process)
 
     @classmethod
@@ -164,16 +154,8 @@ class LocalServer:
         """moto's standalone server: the no-Java fallback. In memory only."""
         if port_in_use(port):
             raise LocalServerError(f"port {port} is already in use: pick another with --port")
-        output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=detach,
-        )
-        if log_path:
-            output.close()
+        command = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)]
+        process = _spawn(command, cwd=None, log_path=log_path, detach=detach)
         return cls(port=port, process=process, backend=MOTO)
 
     def wait_ready(self, *, timeout: float = 60.0) -> None:
@@ -199,3 +181,23 @@ class LocalServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=timeout)
+
+
+def _spawn(
+    command: list[str], *, cwd: Path | None, log_path: Path | None, detach: bool
+) -> subprocess.Popen:
+    """Start a server with its output in ``log_path`` (or discarded); ``detach`` puts it
+    in its own session so it outlives the ``ddbctl local up`` that started it."""
+    output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command,
+            cwd=cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=detach,
+        )
+    finally:
+        if log_path:
+            output.close()

@@ -29,22 +29,24 @@ MIN_PROD_BACKUP_DAYS = 35
 class EnvironmentConfig(BaseModel):
     """One deployment target. Defaults are the safe values; dev relaxes them explicitly."""
 
+    # Flags and numbers are strict: lax parsing would read "off" or "yes" in cdk.json as
+    # a boolean and quietly turn a safety setting the wrong way.
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: EnvironmentName
     account: str = Field(pattern=r"^\d{12}$")
     region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
     removal_policy: Literal["retain", "destroy"] = "retain"
-    deletion_protection: bool = True
-    pitr_recovery_days: int = Field(default=35, ge=1, le=35)
-    provisioned_capacity: bool = False
-    autoscaling_max_multiplier: int = Field(default=4, ge=1, le=100)
+    deletion_protection: bool = Field(default=True, strict=True)
+    pitr_recovery_days: int = Field(default=35, ge=1, le=35, strict=True)
+    provisioned_capacity: bool = Field(default=False, strict=True)
+    autoscaling_max_multiplier: int = Field(default=4, ge=1, le=100, strict=True)
     table_names: dict[str, str] = Field(default_factory=dict)
-    seed_sample_data: bool = False
+    seed_sample_data: bool = Field(default=False, strict=True)
     consumers: dict[str, ConsumerSettings] = Field(default_factory=dict)
     alarms: AlarmSettings = Field(default_factory=AlarmSettings)
     # Days AWS Backup keeps each daily backup; None means no backup plan (dev).
-    backup_retention_days: int | None = Field(default=35, ge=1, le=36500)
+    backup_retention_days: int | None = Field(default=35, ge=1, le=36500, strict=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentConfig:

@@ -77,10 +77,16 @@ def _describe(error: ValidationError, environment: str) -> str:
 
 def load_environment(name: str | None, environments: Mapping[str, Any] | None) -> EnvironmentConfig:
     """Validate one environment's settings; every failure is one line naming the fix."""
-    name = name or "dev"
+    # Only an absent env means dev: an empty one (`-c env=$UNSET`) is a mistake.
+    name = "dev" if name is None else name
     if name not in ENVIRONMENT_NAMES:
         raise ConfigError(
             f"unknown environment {name!r}: use --context env=dev, env=staging or env=prod"
+        )
+    if environments is not None and not isinstance(environments, Mapping):
+        raise ConfigError(
+            'cdk.json "context.environments" must be an object with a block per environment '
+            '(dev, staging, prod): see README "Environments"'
         )
     raw = (environments or {}).get(name)
     if not isinstance(raw, Mapping):

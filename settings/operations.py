@@ -23,9 +23,9 @@ class AlarmRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    threshold: float = Field(gt=0)
-    evaluation_periods: int = Field(ge=1, le=1440)
-    datapoints_to_alarm: int = Field(ge=1, le=1440)
+    threshold: float = Field(gt=0, strict=True)
+    evaluation_periods: int = Field(ge=1, le=1440, strict=True)
+    datapoints_to_alarm: int = Field(ge=1, le=1440, strict=True)
 
     @model_validator(mode="after")
     def _datapoints_fit(self) -> AlarmRule:
@@ -52,7 +52,7 @@ class AlarmSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    period_minutes: int = Field(default=5, ge=1, le=60)
+    period_minutes: int = Field(default=5, ge=1, le=60, strict=True)
     throttles: AlarmRule = AlarmRule(threshold=1, evaluation_periods=3, datapoints_to_alarm=2)
     system_errors: AlarmRule = AlarmRule(threshold=1, evaluation_periods=1, datapoints_to_alarm=1)
     consumed_capacity: AlarmRule = AlarmRule(

@@ -72,6 +72,28 @@ def test_missing_env_defaults_to_dev():
             {"table_names": {"agent-profiles": "prod-agent-conversations"}},
             "gives agent-conversations the name 'prod-agent-conversations', which agent-profiles",
         ),
+        ("staging", {"seed_sample_data": "yes"}, "seed_sample_data in cdk.json: Input should"),
+        ("dev", {"deletion_protection": "off"}, "deletion_protection in cdk.json: Input should"),
+        ("prod", {"pitr_recovery_days": "35"}, "pitr_recovery_days in cdk.json: Input should"),
+        (
+            "prod",
+            {"backup_retention_days": 3.5},
+            "backup_retention_days in cdk.json: Input should be a valid integer",
+        ),
+        (
+            "prod",
+            {
+                "alarms": {
+                    "throttles": {
+                        "threshold": "1",
+                        "evaluation_periods": 3,
+                        "datapoints_to_alarm": 2,
+                    }
+                }
+            },
+            "alarms.throttles.threshold in cdk.json: Input should be a valid number",
+        ),
+        ("", {}, "unknown environment '': use --context env=dev"),
         (
             "prod",
             {"pitr_recovery_days": 1},
@@ -85,6 +107,16 @@ def test_invalid_settings_fail_with_one_line(name, overrides, message):
     text = str(caught.value)
     assert message in text
     assert "\n" not in text
+
+
+@pytest.mark.parametrize("environments", ["prod", ["prod"], 7])
+def test_environments_that_are_not_an_object_are_one_line(environments):
+    with pytest.raises(ConfigError) as caught:
+        load_environment("prod", environments)
+    assert str(caught.value) == (
+        'cdk.json "context.environments" must be an object with a block per environment '
+        '(dev, staging, prod): see README "Environments"'
+    )
 
 
 def test_missing_environment_block_names_the_fix():

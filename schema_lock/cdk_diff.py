@@ -17,8 +17,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-STATEFUL_NAMESPACES = ("AWS::DynamoDB::", "AWS::Backup::")
-STATEFUL_TYPES = frozenset({"AWS::KMS::Key", "AWS::S3::Bucket"})
+# Resources that hold data, or without which data cannot be read. A backup
+# selection or plan is configuration: adding a table replaces its stack's
+# selection (its table list cannot be updated in place), and that must not block.
+STATEFUL_TYPES = frozenset(
+    {
+        "AWS::DynamoDB::Table",
+        "AWS::DynamoDB::GlobalTable",
+        "AWS::Backup::BackupVault",
+        "AWS::KMS::Key",
+        "AWS::S3::Bucket",
+    }
+)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _STACK = re.compile(r"^Stack (?P<name>\S+)")
@@ -40,7 +50,7 @@ _OUTCOMES = {
 
 
 def is_stateful(resource_type: str) -> bool:
-    return resource_type in STATEFUL_TYPES or resource_type.startswith(STATEFUL_NAMESPACES)
+    return resource_type in STATEFUL_TYPES
 
 
 @dataclass

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 
 from schema_lock.identity import Index, TableIdentity, describe_keys
 
+# Marks an unsafe change that CloudFormation or DynamoDB rejects outright. No
+# approval can make such a deploy succeed, so `check-diff` never accepts one.
+FAILS_DEPLOY = "UNSAFE (fails the deploy)"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -30,11 +34,15 @@ class Finding:
     unsafe: bool
     change: str
     detail: str  # the safe path when unsafe; what the deploy will do when allowed
+    # Unsafe because the deploy would fail, as opposed to succeed and lose or
+    # orphan data (which a reviewer may accept on purpose).
+    fails_deploy: bool = False
 
     def line(self) -> str:
         where = f"[{self.environment}] {self.table}"
         if self.unsafe:
-            return f"UNSAFE {where}: {self.change}. Safe path: {self.detail}"
+            verdict = FAILS_DEPLOY if self.fails_deploy else "UNSAFE"
+            return f"{verdict} {where}: {self.change}. Safe path: {self.detail}"
         return f"ok {where}: {self.change} ({self.detail})"
 
 
@@ -74,15 +82,24 @@ class _Judge:
         self.retains_tables = retains_tables
         self.findings: list[Finding] = []
 
-    def unsafe(self, table: TableIdentity, change: str, path: str) -> None:
-        self.findings.append(Finding(self.environment, table.label, True, change, path))
+    def unsafe(
+        self, table: TableIdentity, change: str, path: str, *, fails_deploy: bool = False
+    ) -> None:
+        self.findings.append(
+            Finding(self.environment, table.label, True, change, path, fails_deploy)
+        )
 
     def allowed(self, table: TableIdentity, change: str, outcome: str) -> None:
         self.findings.append(Finding(self.environment, table.label, False, change, outcome))
 
+    @staticmethod
+    def _replacement_fails(old: TableIdentity, new: TableIdentity) -> bool:
+        """CloudFormation cannot replace a table that keeps its custom name."""
+        return bool(new.table_name) and new.table_name == old.table_name
+
     def _replacement(self, old: TableIdentity, new: TableIdentity) -> str:
         """What CloudFormation does when it must replace ``old`` by ``new``."""
-        if new.table_name and new.table_name == old.table_name:
+        if self._replacement_fails(old, new):
             return (
                 "CloudFormation must replace the table and cannot create a second table with "
                 "the same custom name, so the whole stack update fails"
@@ -97,6 +114,7 @@ class _Judge:
             "changed); CloudFormation would create a second table with a name the old one "
             "still holds, so the deploy fails (or, if the old one goes first, starts empty)",
             MOVE_PATH,
+            fails_deploy=True,
         )
 
     def dropped(self, old: TableIdentity) -> None:
@@ -130,9 +148,11 @@ class _Judge:
                 f"changes resource type from {old.resource_type} to {new.resource_type}; "
                 'CloudFormation rejects the update ("Update of resource type is not permitted")',
                 TYPE_PATH,
+                fails_deploy=True,
             )
             return True
         outcome = self._replacement(old, new)
+        fails = self._replacement_fails(old, new)
         if old.table_name != new.table_name:
             self.unsafe(
                 new,
@@ -145,6 +165,7 @@ class _Judge:
                 f"key changes from {describe_keys(old.keys)} to {describe_keys(new.keys)}; "
                 f"{outcome}",
                 KEY_PATH,
+                fails_deploy=fails,
             )
         if old.local_indexes != new.local_indexes:
             before_lsi = {index.name: index for index in old.local_indexes}
@@ -155,7 +176,10 @@ class _Judge:
                 if before_lsi.get(name) != after_lsi.get(name)
             )
             self.unsafe(
-                new, f"local secondary indexes change ({', '.join(names)}); {outcome}", LSI_PATH
+                new,
+                f"local secondary indexes change ({', '.join(names)}); {outcome}",
+                LSI_PATH,
+                fails_deploy=fails,
             )
         return len(self.findings) > before
 
@@ -173,6 +197,7 @@ class _Judge:
                 "per update, so the deploy fails",
                 f"one GSI change per deploy: {operations[0]} first and deploy, then "
                 + ", then ".join(f"{step} in the next deploy" for step in operations[1:]),
+                fails_deploy=True,
             )
         elif operations:
             verb, name = operations[0].split(" ", 1)
@@ -204,6 +229,7 @@ class _Judge:
             f"changes GSI {new.name}'s {what} in place, which DynamoDB cannot do",
             f"add a new GSI with the new definition under a new name, deploy, move readers to "
             f"it, then remove {new.name} in a later deploy",
+            fails_deploy=True,
         )
 
     def _ttl(self, old: TableIdentity, new: TableIdentity) -> None:
@@ -217,6 +243,7 @@ class _Judge:
                 "(disable and re-enable in one step), which DynamoDB rejects",
                 f"TTL rename: disable TTL, deploy, wait for it to finish (up to 1 h), then "
                 f"enable it on {now.attribute!r} in a second deploy",
+                fails_deploy=True,
             )
         elif was_on and not now_on:
             self.allowed(

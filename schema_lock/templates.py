@@ -56,9 +56,18 @@ def synthesize(
 
     configs = list(configs)
     app = cdk.App(outdir=str(outdir)) if outdir else cdk.App()
-    for config in configs:
-        add_environment(app, config=config, applications=applications)
-    assembly = app.synth()
+    try:
+        for config in configs:
+            add_environment(app, config=config, applications=applications)
+        assembly = app.synth()
+    except Exception as error:  # any synth failure is the user's to fix
+        # Catalog, sample-data and CDK validation errors surface here; the lock
+        # check cannot judge templates that do not build.
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        names = ", ".join(config.name for config in configs)
+        raise TemplateError(
+            f"cannot synthesize {names}: {first} (fix it; `cdk synth -c env=<env>` shows it whole)"
+        ) from None
     return {
         config.name: {
             stack.stack_name: stack.template

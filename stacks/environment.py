@@ -74,6 +74,7 @@ def add_environment(
         stack_name(config, OPERATIONS_COMPONENT),
         config=config,
         encryption_key=key_stack.key,
+        specs=[spec for specs in catalog_applications.values() for spec in specs],
     )
     for application in applications.values():
         operations.operate(application)

@@ -8,10 +8,12 @@ key -> operations -> applications.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-import catalog
+from catalog import TableSpec
 from cdk_constructs import AlarmTopic, DailyBackupPlan, OperationsDashboard, TableAlarms
 from settings import EnvironmentConfig
 from stacks.application_stack import ApplicationDataStack
@@ -28,7 +30,10 @@ class OperationsStack(EnvironmentStack):
         *,
         config: EnvironmentConfig,
         encryption_key: kms.IKey,
+        specs: Sequence[TableSpec],
     ) -> None:
+        """``specs`` are the tables the environment's application stacks hold: the
+        dashboard shows those (by name only), not the whole catalog."""
         super().__init__(
             scope,
             construct_id,
@@ -57,7 +62,7 @@ class OperationsStack(EnvironmentStack):
             self,
             "Dashboard",
             dashboard_name=f"{config.name}-dynamodb",
-            tables=[(config.table_name(spec), spec) for spec in catalog.TABLES],
+            tables=[(config.table_name(spec), spec) for spec in specs],
         )
 
     def operate(self, application: ApplicationDataStack) -> None:

@@ -18,6 +18,9 @@ from schema_lock import parse_cdk_diff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cdk_diff"
 UNSAFE = FIXTURES / "staging-unsafe.txt"
+# A new table: the app stack's BackupSelection is replaced (its table list
+# cannot change in place), and the operations dashboard gains a widget.
+NEW_TABLE = FIXTURES / "staging-new-table.txt"
 TAG_ONLY = FIXTURES / "staging-tag-only.txt"
 
 
@@ -103,6 +106,72 @@ def test_label_accepts_a_reviewed_stateful_change(tmp_path, capsys):
     assert code == 0
     assert capsys.readouterr().out.count("accepted [staging]") == 2
     assert "stateful changes accepted by the `stateful-change-approved` label" in comment
+
+
+def test_a_new_table_passes_although_its_backup_selection_is_replaced(tmp_path, capsys):
+    text = NEW_TABLE.read_text(encoding="utf-8")
+    assert "[~] AWS::Backup::BackupSelection BackupSelection BackupSelection1BF3761C replace" in (
+        text
+    )
+    assert parse_cdk_diff(text) == []
+    code, comment = run_gate(tmp_path, NEW_TABLE)
+    assert code == 0
+    assert capsys.readouterr().out == "ok [staging] no stateful resource is replaced or removed\n"
+    assert "no stateful resource is replaced or removed" in comment.splitlines()[1]
+
+
+DEPLOY_FAILURE = (
+    "UNSAFE (fails the deploy) [staging] staging-x: adds 2 GSIs (A, B) in one deploy; "
+    "DynamoDB creates or deletes one GSI per update, so the deploy fails. Safe path: ...\n"
+)
+DATA_LOSS = (
+    "UNSAFE [staging] staging-x: is dropped from staging (no longer in staging-a-data). "
+    "Safe path: ...\n"
+)
+
+
+def test_label_never_accepts_a_change_that_fails_the_deploy(tmp_path, capsys):
+    report = tmp_path / "changes.txt"
+    report.write_text(DATA_LOSS + DEPLOY_FAILURE)
+    code, comment = run_gate(
+        tmp_path,
+        UNSAFE,
+        "--schema-report",
+        str(report),
+        "--schema-exit",
+        "1",
+        "--accept-stateful",
+    )
+    assert code == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "ddbctl check-diff: error: 1 change(s) in staging would fail the deploy, which the "
+        "stateful-change-approved label cannot accept: follow check-changes' safe path\n"
+    )
+    assert captured.out.count("UNSAFE [staging]") == 2  # the stateful changes are not accepted
+    assert "**blocked**" in comment.splitlines()[1]
+
+
+def test_label_accepts_a_reviewed_data_losing_table_change(tmp_path, capsys):
+    report = tmp_path / "changes.txt"
+    report.write_text(DATA_LOSS)
+    code, comment = run_gate(
+        tmp_path,
+        TAG_ONLY,
+        "--schema-report",
+        str(report),
+        "--schema-exit",
+        "1",
+        "--accept-stateful",
+    )
+    assert code == 0
+    assert "accepted by the `stateful-change-approved` label" in comment.splitlines()[1]
+
+
+def test_label_without_the_check_changes_report_cannot_accept_its_failure(tmp_path, capsys):
+    code, _ = run_gate(tmp_path, TAG_ONLY, "--schema-exit", "1", "--accept-stateful")
+    assert code == 1
+    assert "--schema-report was not given" in capsys.readouterr().err
 
 
 def test_clean_diff_with_failed_check_changes_still_fails(tmp_path, capsys):

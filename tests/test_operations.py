@@ -358,3 +358,26 @@ def test_dashboard_graphs_every_table_and_index(environment):
         assert f'"{name}: throttle events"' in body
         for index in spec.global_indexes:
             assert f'"GlobalSecondaryIndexName","{index.name}","TableName","{name}"' in body
+
+
+def test_dashboard_shows_the_tables_the_stacks_hold_not_the_whole_catalog():
+    import aws_cdk as cdk
+
+    from settings import load_from_cdk_json
+    from stacks.environment import add_environment
+
+    config = load_from_cdk_json("staging")
+    kept = {"trade-matching": catalog.APPLICATIONS["trade-matching"]}
+    stacks = add_environment(cdk.App(), config=config, applications=kept)
+    template = cdk.assertions.Template.from_stack(stacks.operations).to_json()
+    ((dashboard,),) = [
+        [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Dashboard"]
+    ]
+    body = "".join(
+        part
+        for part in dashboard["Properties"]["DashboardBody"]["Fn::Join"][1]
+        if isinstance(part, str)
+    )
+    for spec in catalog.TABLES:
+        shown = f'"{config.table_name(spec)}: throttle events"' in body
+        assert shown == (spec.application == "trade-matching"), spec.key

@@ -93,9 +93,11 @@ def allowed(tmp_path_factory):
 def test_two_new_gsis_at_once_fail(unsafe):
     finding = unsafe[1]["staging-OpportunitySessions"]
     assert finding.unsafe
+    assert finding.fails_deploy
     assert finding.line() == (
-        "UNSAFE [staging] staging-OpportunitySessions: adds 2 GSIs (Owner, Region) in one "
-        "deploy; DynamoDB creates or deletes one GSI per update, so the deploy fails. "
+        "UNSAFE (fails the deploy) [staging] staging-OpportunitySessions: adds 2 GSIs "
+        "(Owner, Region) in one deploy; DynamoDB creates or deletes one GSI per update, "
+        "so the deploy fails. "
         "Safe path: one GSI change per deploy: add Owner first and deploy, then add Region in "
         "the next deploy"
     )
@@ -106,6 +108,7 @@ def test_changed_partition_key_fails(unsafe):
     assert finding.unsafe
     assert "key changes from id (S, HASH) to profile_id (S, HASH)" in finding.change
     assert "whole stack update fails" in finding.change
+    assert finding.fails_deploy  # the custom name stays, so CloudFormation cannot replace it
     assert "Safe path: changing a key replaces the table: create a new table" in finding.line()
     assert "backfill it, switch readers and writers, then retire the old one" in finding.line()
 
@@ -117,6 +120,9 @@ def test_renamed_table_fails(unsafe):
         finding.change
     )
     assert "Safe path: keep the physical name" in finding.line()
+    # The deploy succeeds and orphans the old table: a loss a reviewer may accept.
+    assert not finding.fails_deploy
+    assert finding.line().startswith("UNSAFE [staging] staging-request_logs:")
 
 
 def test_renamed_construct_id_fails_as_a_move(unsafe):
@@ -151,7 +157,8 @@ def test_cli_fails_on_the_unsafe_catalog(unsafe, capsys):
     outdir = unsafe[0]
     assert main(["check-changes", "--env", "staging", "--cdk-out", str(outdir)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.count("UNSAFE [staging]") == 4
+    unsafe_lines = [line for line in captured.out.splitlines() if line.startswith("UNSAFE")]
+    assert len(unsafe_lines) == 4
     assert captured.err == (
         "ddbctl check-changes: error: 4 unsafe table change(s): follow the safe path on each "
         "UNSAFE line\n"
@@ -275,3 +282,18 @@ def test_baseline_unknown_ref_is_a_usage_error(allowed, lock_repo, capsys):
     assert err.count("\n") == 1
     assert "cannot read the lock at git ref 'no-such-branch'" in err
     assert "fetch-depth: 0" in err
+
+
+def test_a_catalog_that_does_not_synthesize_is_a_one_line_usage_error(monkeypatch, capsys):
+    # 21 GSIs: TableV2 refuses them while the app is built, before any template.
+    names = [f"Extra{n}" for n in range(21)]
+    sessions = dataclasses.replace(
+        catalog.table("OpportunitySessions"),
+        global_indexes=tuple(GlobalIndex(name, KeyAttribute(f"{name}Key", S)) for name in names),
+    )
+    monkeypatch.setitem(catalog.APPLICATIONS, "opportunity-analyzer", (sessions,))
+    assert main(["check-changes", "--env", "staging"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("ddbctl check-changes: error: cannot synthesize staging: ")
+    assert err.endswith("(fix it; `cdk synth -c env=<env>` shows it whole)\n")

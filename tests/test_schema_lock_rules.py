@@ -55,6 +55,7 @@ def test_ttl_rename_is_unsafe_and_names_the_two_deploys(locked):
     current = with_table(locked, STATUS, ttl=Ttl("expiresAtEpoch", enabled=True))
     finding = only(judge(locked, current))
     assert finding.unsafe
+    assert finding.fails_deploy
     assert finding.table == STATUS
     assert "'expiresAt' to 'expiresAtEpoch'" in finding.change
     assert finding.detail.startswith("TTL rename: disable TTL, deploy, wait for it to finish")
@@ -86,6 +87,7 @@ def test_gsi_key_change_in_place_is_unsafe(locked):
     indexes = tuple(changed if i.name == "StatusIndex" else i for i in sessions.global_indexes)
     finding = only(judge(locked, with_table(locked, SESSIONS, global_indexes=indexes)))
     assert finding.unsafe
+    assert finding.fails_deploy
     assert "changes GSI StatusIndex's keys" in finding.change
     assert "updatedAt (S, RANGE)" in finding.change
     assert "createdAt (S, RANGE)" in finding.change
@@ -110,6 +112,7 @@ def test_adding_one_gsi_and_removing_another_is_two_operations(locked):
     indexes = (*(i for i in sessions.global_indexes if i.name != "PriorityIndex"), new)
     finding = only(judge(locked, with_table(locked, SESSIONS, global_indexes=indexes)))
     assert finding.unsafe
+    assert finding.fails_deploy
     assert "adds GSI OwnerIndex and removes GSI PriorityIndex in one deploy" in finding.change
     assert finding.detail == (
         "one GSI change per deploy: add OwnerIndex first and deploy, "
@@ -150,6 +153,7 @@ def test_unnamed_table_replacement_says_data_is_lost(locked):
     finding = only(judge(unnamed, current))
     assert "creates a new, empty table and orphans the old one with its data" in finding.change
     assert finding.table == sessions.resource_id
+    assert not finding.fails_deploy  # an unnamed table can be replaced, with its data lost
 
 
 def test_adding_an_lsi_replaces(locked):
@@ -160,6 +164,7 @@ def test_adding_an_lsi_replaces(locked):
     )
     finding = only(judge(locked, with_table(locked, SESSIONS, local_indexes=(lsi,))))
     assert finding.unsafe
+    assert finding.fails_deploy  # the named table cannot be replaced
     assert "local secondary indexes change (ByUpdatedAt)" in finding.change
     assert finding.detail.startswith("LSIs exist only from a table's creation")
 
@@ -168,6 +173,7 @@ def test_resource_type_change_is_unsafe_and_names_the_import_path(locked):
     current = with_table(locked, SESSIONS, resource_type="AWS::DynamoDB::Table")
     finding = only(judge(locked, current))
     assert finding.unsafe
+    assert finding.fails_deploy
     assert (
         "changes resource type from AWS::DynamoDB::GlobalTable to AWS::DynamoDB::Table"
         in finding.change
@@ -180,6 +186,7 @@ def test_physical_rename_replaces(locked):
     current = with_table(locked, SESSIONS, table_name="staging-Sessions")
     finding = only(judge(locked, current))
     assert finding.unsafe
+    assert not finding.fails_deploy  # succeeds, and orphans the old table
     assert f"is renamed from {SESSIONS} to staging-Sessions" in finding.change
     assert "creates a new, empty table and orphans the old one with its data" in finding.change
     assert "table_names in cdk.json" in finding.detail
@@ -199,6 +206,7 @@ def test_construct_rename_is_a_move_not_a_drop_and_a_create(locked):
     current[moved.resource_id] = moved
     finding = only(judge(locked, current))
     assert finding.unsafe
+    assert finding.fails_deploy
     assert f"moves from {sessions.resource_id} to {moved.resource_id}" in finding.change
     assert "a name the old one still holds, so the deploy fails" in finding.change
     assert "keep the table's construct id" in finding.detail
@@ -211,6 +219,7 @@ def test_dropping_a_table_from_staging_or_prod_is_unsafe(locked, environment):
     current = {rid: t for rid, t in locked.items() if rid != sessions.resource_id}
     finding = only(judge(locked, current, environment=environment))
     assert finding.unsafe
+    assert not finding.fails_deploy  # a reviewer may accept a drop
     assert finding.detail.startswith(f"dropping a table from {environment}: remove it only after")
     assert "removal orphans it" in finding.detail
 

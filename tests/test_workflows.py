@@ -134,22 +134,32 @@ def test_diff_workflow_contract():
     workflow = load(WORKFLOWS / "diff.yml")
     assert set(triggers(workflow)) == {"pull_request"}
     assert "labeled" in triggers(workflow)["pull_request"]["types"]
-    assert workflow["permissions"] == {
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["diff"]
+    assert job["permissions"] == {
         "contents": "read",
         "id-token": "write",
         "pull-requests": "write",
     }
-    (job,) = workflow["jobs"].values()
     assert job["strategy"]["matrix"]["env"] == list(ENVIRONMENT_NAMES)
     by_action = {step["uses"].split("@")[0]: step for step in job["steps"] if "uses" in step}
     aws = by_action["aws-actions/configure-aws-credentials"]["with"]
     assert aws["role-to-assume"] == "${{ vars.AWS_DIFF_ROLE_ARN }}"
     scripts = "\n".join(step.get("run", "") for step in job["steps"])
     assert 'cdk diff --app "cdk.out.$ENV_NAME" --all' in scripts
-    assert "--baseline-ref" in scripts
+    assert "--baseline-ref HEAD^1" in scripts  # the merge commit's base, not a stale sha
     assert "-m ddbctl check-diff" in scripts
     gate = next(s for s in job["steps"] if "check-diff" in s.get("run", ""))
     assert f"'{APPROVAL_LABEL}'" in gate["env"]["ACCEPT"]
+    # An approval is for the commits it was given for: a push neither uses it ...
+    assert "github.event.action != 'synchronize' &&" in gate["env"]["ACCEPT"]
+    # ... nor keeps it.
+    revoke = workflow["jobs"]["revoke-approval"]
+    assert "github.event.action == 'synchronize'" in revoke["if"]
+    assert revoke["permissions"] == {"pull-requests": "write"}
+    (remove,) = revoke["steps"]
+    assert "removeLabel" in remove["with"]["script"]
+    assert f"name: '{APPROVAL_LABEL}'" in remove["with"]["script"]
     post = by_action["actions/github-script"]
     assert post["env"]["MARKER"] == COMMENT_MARKER.format(env="${{ matrix.env }}")
     assert "!cancelled()" in post["if"]  # the comment is posted even when the gate fails

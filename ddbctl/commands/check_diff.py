@@ -4,7 +4,10 @@ It fails when the diff replaces, destroys or orphans a stateful resource, or
 when ``check-changes`` (whose output and exit code it is handed) failed, and
 writes the Markdown comment the diff workflow posts on the pull request.
 A maintainer can accept a reviewed stateful change with ``--accept-stateful``
-(the workflow passes it when the PR has the ``stateful-change-approved`` label).
+(the workflow passes it when the ``stateful-change-approved`` label is added).
+The label accepts data-losing changes a reviewer chose; it never accepts a
+change that fails the deploy (two GSIs at once, a TTL rename, a named table's
+replacement), nor a check-changes run that could not run at all.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from pathlib import Path
 
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
 from schema_lock.cdk_diff import StatefulChange, parse_cdk_diff
+from schema_lock.rules import FAILS_DEPLOY
 from settings import ENVIRONMENT_NAMES
 
 COMMENT_MARKER = "<!-- ddbctl cdk-diff {env} -->"
 APPROVAL_LABEL = "stateful-change-approved"
 # GitHub rejects comments over 65,536 characters; leave room for the summary.
 MAX_DIFF_CHARS = 55_000
+NO_REPORT = "no --schema-report"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -69,6 +74,16 @@ def _fence(text: str) -> str:
     return f"{ticks}\n{text.rstrip()}\n{ticks}"
 
 
+def deploy_failures(schema_report: str | None, schema_exit: int) -> list[str]:
+    """The check-changes lines no label may accept. A failed run without its report
+    counts as one: what it found cannot be told apart."""
+    if schema_exit == 0:
+        return []
+    if schema_report is None:
+        return [NO_REPORT]
+    return [line for line in schema_report.splitlines() if line.startswith(FAILS_DEPLOY)]
+
+
 def render_comment(
     *,
     environment: str,
@@ -80,9 +95,12 @@ def render_comment(
 ) -> str:
     """The PR comment: verdict first, then the findings, then the full diff folded."""
     blocked = bool(changes) or schema_exit != 0
+    acceptable = schema_exit in (0, EXIT_FAILURE) and not deploy_failures(
+        schema_report, schema_exit
+    )
     if not blocked:
         verdict = "no stateful resource is replaced or removed"
-    elif accepted and schema_exit in (0, EXIT_FAILURE):
+    elif accepted and acceptable:
         verdict = f"stateful changes accepted by the `{APPROVAL_LABEL}` label"
     else:
         verdict = "**blocked**: this would lose data or fail the deploy"
@@ -116,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
         _read(args.schema_report, "check-changes output") if args.schema_report else None
     )
     changes = parse_cdk_diff(diff)
+    failing = deploy_failures(schema_report, args.schema_exit)
     if args.comment:
         args.comment.write_text(
             render_comment(
@@ -128,14 +147,28 @@ def run(args: argparse.Namespace) -> int:
             ),
             encoding="utf-8",
         )
+    accepting = args.accept_stateful and not failing
     for change in changes:
-        print(f"{'accepted' if args.accept_stateful else 'UNSAFE'} [{args.env}] {change.line()}")
+        print(f"{'accepted' if accepting else 'UNSAFE'} [{args.env}] {change.line()}")
     if args.schema_exit not in (0, EXIT_FAILURE):
         raise CliError(
             f"check-changes could not run (exit {args.schema_exit}): fix the error it printed",
             exit_code=EXIT_FAILURE,
         )
-    if args.accept_stateful:
+    if args.accept_stateful and failing == [NO_REPORT]:
+        raise CliError(
+            f"check-changes failed in {args.env} and --schema-report was not given, so the "
+            f"{APPROVAL_LABEL} label cannot tell a reviewed change from one that fails the "
+            "deploy: pass --schema-report",
+            exit_code=EXIT_FAILURE,
+        )
+    if args.accept_stateful and failing:
+        raise CliError(
+            f"{len(failing)} change(s) in {args.env} would fail the deploy, which the "
+            f"{APPROVAL_LABEL} label cannot accept: follow check-changes' safe path",
+            exit_code=EXIT_FAILURE,
+        )
+    if accepting:
         return 0
     if changes:
         raise CliError(

@@ -9,6 +9,7 @@ import subprocess
 
 import aws_cdk as cdk
 import pytest
+import yaml
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
@@ -76,14 +77,52 @@ def test_a_skip_without_a_reason_or_with_a_wrong_id_is_refused(check_id, reason,
         CheckovSkip(check_id, reason)
 
 
+def ignores_without_a_reason(text: str) -> list[str]:
+    """The ``ignore_checks`` entries of a .cfnlintrc that carry no reason.
+
+    The list is read as YAML, so no spelling (flow style, quotes) slips past; each
+    entry then needs its own block-style line with a trailing ``# reason``.
+    """
+    ignored = yaml.safe_load(text).get("ignore_checks") or []
+    reasons = {}
+    for line in text.splitlines():
+        entry = re.match(r"^\s+-\s*['\"]?([A-Z]\d{4})['\"]?\s*(?:#\s*(.*))?$", line)
+        if entry:
+            reasons[entry.group(1)] = (entry.group(2) or "").strip()
+    return [str(rule) for rule in ignored if len(reasons.get(str(rule), "")) < MIN_REASON_LENGTH]
+
+
 def test_cfnlintrc_turns_info_rules_on_and_gives_every_ignore_a_reason():
     text = (ROOT / ".cfnlintrc").read_text()
-    assert re.search(r"^include_checks:\s*\n\s*- I\s*$", text, re.MULTILINE)
-    block = text.split("ignore_checks:", 1)[1]
-    for line in block.splitlines():
-        entry = re.match(r"^\s+-\s*([EWI]\d{4})\s*(?:#\s*(.*))?$", line)
-        if entry:
-            assert len((entry.group(2) or "").strip()) >= MIN_REASON_LENGTH, line
+    assert yaml.safe_load(text)["include_checks"] == ["I"]
+    assert ignores_without_a_reason(text) == []
+
+
+@pytest.mark.parametrize(
+    ("ignore_checks", "missing"),
+    [
+        ("\n  - I1022\n", ["I1022"]),
+        ("\n  - I1022  # ok\n", ["I1022"]),  # too short to be a reason
+        (" [I1022]\n", ["I1022"]),
+        (" [I1022, W3005]  # CDK renders ARNs as Fn::Join, not by hand\n", ["I1022", "W3005"]),
+        ("\n  - I1022  # CDK renders ARNs as Fn::Join, not by hand\n", []),
+        (" []\n", []),
+    ],
+)
+def test_an_ignore_without_its_own_reason_is_found(ignore_checks, missing):
+    text = f"include_checks:\n  - I\nignore_checks:{ignore_checks}"
+    assert ignores_without_a_reason(text) == missing
+
+
+def test_no_template_silences_cfn_lint_per_resource(environment):
+    """Per-resource cfn-lint ignores would bypass the reasons above; there are none."""
+    silenced = [
+        (stack, logical_id)
+        for stack, template in environment.templates.items()
+        for logical_id, resource in template.get("Resources", {}).items()
+        if "cfn-lint" in resource.get("Metadata", {})
+    ]
+    assert silenced == []
 
 
 @pytest.fixture(scope="module")

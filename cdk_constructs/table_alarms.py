@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -19,16 +18,16 @@ NAMESPACE = "AWS/DynamoDB"
 # operations our applications use; the PartiQL operations and GetRecords
 # (no table has a stream) are left out.
 SYSTEM_ERROR_OPERATIONS = (
-    dynamodb.Operation.GET_ITEM,
-    dynamodb.Operation.BATCH_GET_ITEM,
-    dynamodb.Operation.QUERY,
-    dynamodb.Operation.SCAN,
-    dynamodb.Operation.PUT_ITEM,
-    dynamodb.Operation.UPDATE_ITEM,
-    dynamodb.Operation.DELETE_ITEM,
-    dynamodb.Operation.BATCH_WRITE_ITEM,
-    dynamodb.Operation.TRANSACT_GET_ITEMS,
-    dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+    "GetItem",
+    "BatchGetItem",
+    "Query",
+    "Scan",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactGetItems",
+    "TransactWriteItems",
 )
 TABLE_SCOPE = "table"
 
@@ -116,18 +115,41 @@ class TableAlarms(Construct):
             self,
             TABLE_SCOPE,
             "SystemErrors",
-            metric=self._data_table.table.metric_system_errors_for_operations(
-                operations=list(SYSTEM_ERROR_OPERATIONS),
-                period=self._period,
-                statistic="Sum",
-                label="SystemErrors summed over the operations in use",
-            ),
+            metric=self._system_errors_sum(),
             rule=self._settings.system_errors,
             threshold=self._settings.system_errors.threshold,
             description=(
                 f"DynamoDB returned HTTP 500 errors for {self._where(TABLE_SCOPE)} (including "
                 "queries on its indexes). Check the AWS Health Dashboard; clients retry these."
             ),
+        )
+
+    def _system_errors_sum(self) -> cloudwatch.MathExpression:
+        """SystemErrors summed over the operations, each missing point read as 0.
+
+        CloudWatch publishes a SystemErrors point only for an operation that had
+        errors in the period, and arithmetic over a missing point yields no point:
+        a plain ``a + b + ...`` (what CDK's ``metric_system_errors_for_operations``
+        builds) would go quiet when just one operation fails. FILL keeps the sum.
+        """
+        metrics = {
+            operation.lower(): cloudwatch.Metric(
+                namespace=NAMESPACE,
+                metric_name="SystemErrors",
+                dimensions_map={
+                    "TableName": self._data_table.table.table_name,
+                    "Operation": operation,
+                },
+                statistic="Sum",
+                period=self._period,
+            )
+            for operation in SYSTEM_ERROR_OPERATIONS
+        }
+        return cloudwatch.MathExpression(
+            expression=" + ".join(f"FILL({name}, 0)" for name in metrics),
+            using_metrics=metrics,
+            period=self._period,
+            label="SystemErrors summed over the operations in use",
         )
 
     def _metric(self, metric_name: str, scope: str) -> cloudwatch.Metric:

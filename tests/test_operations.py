@@ -154,6 +154,13 @@ def test_system_errors_alarm_sums_ten_operations_per_table(environment):
         }
         # CloudWatch rejects metric-math alarms over more than 10 metrics.
         assert len(operations) == len(SYSTEM_ERROR_OPERATIONS) == 10
+        # A missing point (no errors for that operation) counts as 0, so the sum
+        # still has a value when only one operation fails.
+        (expression,) = [
+            m["Expression"] for m in alarm["Properties"]["Metrics"] if "Expression" in m
+        ]
+        ids = sorted(m["Id"] for m in alarm["Properties"]["Metrics"] if "MetricStat" in m)
+        assert sorted(expression.split(" + ")) == sorted(f"FILL({i}, 0)" for i in ids)
 
 
 @pytest.mark.parametrize("env_name", ENVIRONMENT_NAMES)

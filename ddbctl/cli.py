@@ -6,13 +6,14 @@ its subcommand and sets ``handler`` to a function ``(args) -> int``.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from ddbctl.commands import COMMANDS
-from ddbctl.errors import EXIT_FAILURE, CliError
+from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, CliError
 from ddbctl.parser import OneLineParser
 
 
@@ -33,7 +34,9 @@ def build_parser() -> OneLineParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe surfaces here, not in the interpreter's exit
+        return code
     except CliError as error:
         print(f"ddbctl {args.command}: error: {error}", file=sys.stderr)
         return error.exit_code
@@ -50,3 +53,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"ddbctl {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away. Point stdout at /dev/null so the
+        # interpreter's final flush cannot raise again, and say what was cut.
+        _silence_stdout()
+        print(
+            f"ddbctl {args.command}: output closed early (broken pipe): the rest was not "
+            "printed; write it to a file instead of piping if you need all of it",
+            file=sys.stderr,
+        )
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (tests capture it)
+        pass

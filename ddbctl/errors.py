@@ -3,6 +3,9 @@
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+# What a shell reports for a process killed by SIGPIPE (128 + 13), so
+# `set -o pipefail` scripts see the same code whether Python or C wrote the output.
+EXIT_BROKEN_PIPE = 141
 
 
 class CliError(Exception):

@@ -84,3 +84,26 @@ def test_a_malformed_endpoint_variable_is_one_line(monkeypatch, capsys):
         "ddbctl query: error: $AWS_ENDPOINT_URL_DYNAMODB 'notaurl' is not an http(s) URL: "
         "use e.g. http://127.0.0.1:8000\n"
     )
+
+
+def test_a_reader_that_goes_away_is_one_line_and_exit_141():
+    """`ddbctl tables | head -0`: the pipe closes before the first write."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ddbctl", "tables"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    child.stdout.close()  # before ddbctl has even imported its modules
+    stderr = child.stderr.read()
+    assert child.wait(timeout=60) == 141
+    assert stderr == (
+        "ddbctl tables: output closed early (broken pipe): the rest was not printed; "
+        "write it to a file instead of piping if you need all of it\n"
+    )

@@ -40,11 +40,13 @@ synth: setup
 	done
 
 # The scan runs after the tests so CI enforces it; scan-setup comes first so the
-# scanner self-tests in tests/test_scan.py run rather than skip.
+# scanner self-tests in tests/test_scan.py run rather than skip. One synth serves
+# both the lock check and the scan, so they judge the same templates.
 test: setup scan-setup
 	$(PYTHON) -m pytest
-	$(PYTHON) -m ddbctl check-changes
-	$(MAKE) --no-print-directory scan
+	$(MAKE) --no-print-directory synth
+	$(PYTHON) -m ddbctl check-changes --cdk-out 'cdk.out.{env}'
+	scripts/scan.sh $(ENVIRONMENTS)
 
 # cfn-lint (info rules on) and checkov over every environment's templates.
 scan: synth scan-setup

@@ -31,6 +31,8 @@ OVERSIZE = "oversize"
 KEY_TOO_LONG = "key_too_long"
 TOO_DEEP = "too_deep"
 BAD_NAME = "bad_name"
+BAD_STRING = "bad_string"
+UNREADABLE = "unreadable"
 DUPLICATE_ID = "duplicate_id"
 # Not-written codes: the record was valid but DynamoDB did not take it.
 UNPROCESSED = "unprocessed"

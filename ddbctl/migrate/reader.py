@@ -7,10 +7,9 @@ name order so every run sees the records in the same order, which duplicate
 detection and ``--resume`` rely on.
 
 Memory stays flat: a single-object file or a JSON Lines line is read whole
-(bounded by ``MAX_DOCUMENT_BYTES``), a JSON array is streamed element by
-element from ijson's events (built here without recursion, and without the
-per-event prefix strings that make ``ijson.items`` use memory growing with the
-square of the nesting depth). Numbers with a fraction or exponent are parsed
+(bounded by ``MAX_DOCUMENT_BYTES``), and a JSON array is split into its
+elements' bytes as it streams (``array_elements``), each element then parsed
+like a file of its own. Numbers with a fraction or exponent are parsed
 straight to ``Decimal``, so no value ever passes through a binary float.
 """
 
@@ -25,8 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
+from ddbctl.migrate.array_elements import split_array
 from ddbctl.migrate.nesting import too_deep
 from ddbctl.migrate.problems import MALFORMED_JSON, NOT_UTF8, OVERSIZE, Problem
 
@@ -191,7 +189,10 @@ def parse_document(index: int, path: str, position: int | None, data: bytes) -> 
         )
     if not text.strip():
         return SourceRecord(
-            index, path, position, problem=Problem(MALFORMED_JSON, "malformed JSON: empty file")
+            index,
+            path,
+            position,
+            problem=Problem(MALFORMED_JSON, "malformed JSON: nothing there (empty)"),
         )
     try:
         value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
@@ -215,79 +216,27 @@ def parse_document(index: int, path: str, position: int | None, data: bytes) -> 
 
 
 def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
-    element = 0
-    try:
-        for value in _elements(ijson.basic_parse(handle)):
-            yield SourceRecord(index, path, element, value=value)
-            element += 1
-    except RecursionError:  # not expected from _elements; a reject, never a crash
-        yield SourceRecord(
-            index,
-            path,
-            element,
-            problem=too_deep(
-                f" (too deep even to parse): elements {element} and later were not read"
-            ),
-        )
-    except (ijson.JSONError, UnicodeDecodeError) as error:
-        detail = _first_line(error)
-        code = NOT_UTF8 if "UTF8" in detail or isinstance(error, UnicodeDecodeError) else None
-        yield SourceRecord(
-            index,
-            path,
-            element,
-            problem=Problem(
-                code or MALFORMED_JSON,
-                f"{'not valid UTF-8' if code else 'malformed JSON'} in the array ({detail}): "
-                f"elements {element} and later were not read; fix the file and re-run",
-            ),
-        )
-
-
-_OPEN = {"start_map": dict, "start_array": list}
-_CLOSE = frozenset({"end_map", "end_array"})
-
-
-def _elements(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
-    """The elements of the top-level array, built from ``basic_parse`` events with an
-    explicit stack, so any nesting depth costs memory in proportion to the input only."""
-    stack: list[Any] = []  # [top-level array marker, containers being built ...]
-    key: str | None = None
-    for event, value in events:
-        if event == "map_key":
-            key = value
-            continue
-        if event in _OPEN:
-            value = _OPEN[event]()
-        elif event in _CLOSE:
-            finished = stack.pop()
-            if len(stack) == 1:
-                yield finished
-            continue
-        if not stack:  # the top-level array itself
-            stack.append(None)
-            continue
-        if len(stack) == 1:
-            if event not in _OPEN:
-                yield value  # a scalar element
-                continue
+    for element, piece in enumerate(split_array(handle, max_element=MAX_DOCUMENT_BYTES)):
+        if piece.broken is not None:
+            yield SourceRecord(
+                index,
+                path,
+                element,
+                problem=Problem(
+                    MALFORMED_JSON,
+                    f"malformed JSON array: {piece.broken}; elements {element} and later "
+                    "were not read (raw_text holds the start of the rest): fix the file and "
+                    "re-run",
+                ),
+                raw_text=piece.data.decode("utf-8", "backslashreplace"),
+            )
+            return
+        if piece.oversize:
+            yield SourceRecord(
+                index, path, element, problem=_too_big(f"array element ({piece.oversize:,} bytes)")
+            )
         else:
-            parent = stack[-1]
-            if isinstance(parent, dict):
-                parent[key] = value
-            else:
-                parent.append(value)
-        if event in _OPEN:
-            stack.append(value)
-
-
-def _first_line(error: Exception) -> str:
-    """ijson's yajl backend puts a multi-line excerpt (sometimes as bytes) in its message."""
-    message = error.args[0] if error.args else ""
-    if isinstance(message, bytes):
-        message = message.decode("utf-8", "backslashreplace")
-    lines = str(message).strip().splitlines()
-    return lines[0].rstrip(".") if lines else type(error).__name__
+            yield parse_document(index, path, element, piece.data)
 
 
 def _no_constant(name: str) -> Any:

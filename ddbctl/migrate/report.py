@@ -120,7 +120,12 @@ class RejectsLog:
             entry["raw_text"] = raw_text
         else:
             entry["record"] = record
-        self._handle.write(json.dumps(entry, default=_json_number, ensure_ascii=False) + "\n")
+        line = json.dumps(entry, default=_json_number, ensure_ascii=False)
+        try:
+            line.encode()
+        except UnicodeEncodeError:  # a lone surrogate: \u-escaped, it reads back exactly
+            line = json.dumps(entry, default=_json_number)
+        self._handle.write(line + "\n")
 
     def sync(self) -> None:
         self._handle.flush()

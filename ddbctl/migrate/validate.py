@@ -81,6 +81,20 @@ def check_record(value: Any) -> Profile:
 
 def build_item(value: Any) -> tuple[Item, dict[str, Any]]:
     """Validate, transform and serialize one record: (item, DynamoDB JSON), or Rejected."""
+    try:
+        return _build_item(value)
+    except UnicodeEncodeError as error:
+        # JSON's "\ud800" escape parses to a lone UTF-16 surrogate: a Python str that no
+        # UTF-8 encoder (DynamoDB's included) accepts.
+        bad = error.object[error.start : error.end].encode("unicode_escape").decode("ascii")
+        raise Rejected(
+            p.BAD_STRING,
+            f"a string in the record holds {bad}, a lone UTF-16 surrogate escape that is not "
+            "valid Unicode: fix or remove that escape in the source",
+        ) from None
+
+
+def _build_item(value: Any) -> tuple[Item, dict[str, Any]]:
     if levels_exceed(value, MAX_RECORD_LEVELS):  # first: every later step recurses
         problem = too_deep()
         raise Rejected(problem.code, problem.message)

@@ -135,3 +135,34 @@ def test_progress_bar_shows_counts(capsys):
     with progress_bar(total_bytes=10, enabled=False) as update:
         update(5, tally)  # disabled: a no-op
     assert capsys.readouterr().out == ""  # the bar never touches stdout, where the summary goes
+
+
+def test_resume_without_the_stopped_runs_rejects_file_is_refused(resumable, capsys):
+    _, checkpoint, argv = resumable  # the checkpoint says record 0 is done; r.jsonl is gone
+    assert main([*argv, "--env", "dev"]) == 2
+    err = one_line_error(capsys)
+    assert "rejects file" in err and "is missing" in err
+    assert err.endswith("or run without --resume\n")
+    assert checkpoint.exists()  # nothing touched: the user can restore the file and resume
+
+
+def test_resume_with_an_unreadable_rejects_file_is_refused(resumable, monkeypatch, capsys):
+    _, _, argv = resumable
+    rejects = resumable[1].with_name("r.jsonl")
+    rejects.write_text(entry(0))
+
+    def denied(path, next_seq):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(cp, "trim_rejects", denied)
+    assert main([*argv, "--env", "dev"]) == 2
+    assert "cannot read the stopped run's rejects file" in one_line_error(capsys)
+
+
+def test_resume_past_an_unreadable_input_file_is_refused(resumable, capsys):
+    _, checkpoint, argv = resumable
+    checkpoint.with_name("r.jsonl").write_text(entry(0, code="unreadable"))
+    assert main([*argv, "--env", "dev"]) == 2
+    err = one_line_error(capsys)
+    assert "could not read 1 input file(s)" in err
+    assert err.endswith("fix those files and run without --resume\n")

@@ -294,13 +294,14 @@ def test_other_files_in_a_directory_are_named_in_one_line_not_skipped_silently(t
             ".hidden.json": profile(2),  # hidden but .json: read
         },
     )
-    (source / "sub").mkdir()  # subdirectories are not read (nor are they files)
+    write_files(source / "archive", {"c.json": profile(3)})  # not read, but named
+    (source / ".git").mkdir()  # hidden: skipped without a word
     assert migrate(source, tmp_path / "r.jsonl") == 0
     captured = capsys.readouterr()
     assert "read 2 = valid (dry run, nothing written) 2" in captured.out
     assert captured.err == (
-        "ddbctl migrate-profiles: skipped 2 file(s) that are neither .json nor .jsonl: "
-        "b.csv, notes.txt\n"
+        "ddbctl migrate-profiles: skipped 3 entries that are not .json or .jsonl files "
+        "(subdirectories are not read): archive/, b.csv, notes.txt\n"
     )
 
 
@@ -311,5 +312,102 @@ def test_a_long_list_of_skipped_files_is_cut_short(tmp_path, capsys):
     assert migrate(source, tmp_path / "r.jsonl") == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "skipped 12 file(s) that are neither .json nor .jsonl: n00.txt, " in err
+    assert "skipped 12 entries that are not .json or .jsonl files" in err
+    assert "(subdirectories are not read): n00.txt, " in err
     assert err.endswith("n09.txt and 2 more\n")
+
+
+def test_a_file_that_cannot_be_opened_is_a_reject_and_the_run_goes_on(
+    monkeypatch, tmp_path, capsys
+):
+    from ddbctl.migrate import reader
+
+    source = write_files(tmp_path / "in", {"a.json": profile(1), "b.json": profile(2)})
+    real_open = open
+
+    def guarded(path, *args, **kwargs):
+        if str(path).endswith("a.json"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "open", guarded, raising=False)
+    rejects = tmp_path / "r.jsonl"
+    assert migrate(source, rejects) == 1
+    assert "read 2 = valid (dry run, nothing written) 1 + rejected 1" in capsys.readouterr().out
+    [entry] = read_rejects(rejects)
+    assert (entry["location"], entry["code"]) == (f"{source}/a.json", "unreadable")
+    assert entry["reason"].startswith("cannot read the file: Permission denied;")
+
+
+def test_a_read_error_mid_file_keeps_what_was_read_and_rejects_the_rest(
+    monkeypatch, tmp_path, capsys
+):
+    from ddbctl.migrate import reader
+
+    source = tmp_path / "p.jsonl"
+    source.write_text("".join(json.dumps(profile(n)) + "\n" for n in range(4)))
+    real_open = open
+
+    class FailsAfterTwoLines:
+        def __init__(self, handle):
+            self._handle, self._lines = handle, 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._handle.close()
+
+        def fileno(self):
+            return self._handle.fileno()
+
+        def tell(self):
+            return self._handle.tell()
+
+        def readline(self, size):
+            self._lines += 1
+            if self._lines > 2:
+                raise OSError(5, "Input/output error")
+            return self._handle.readline(size)
+
+    monkeypatch.setattr(
+        reader, "open", lambda path, mode: FailsAfterTwoLines(real_open(path, mode)), raising=False
+    )
+    rejects = tmp_path / "r.jsonl"
+    assert migrate(source, rejects) == 1
+    assert "read 3 = valid (dry run, nothing written) 2 + rejected 1" in capsys.readouterr().out
+    [entry] = read_rejects(rejects)
+    assert entry["code"] == "unreadable"
+    assert (
+        "cannot read the rest of the file (after 2 record(s)): Input/output error"
+        in (entry["reason"])
+    )
+
+
+def test_a_directory_that_cannot_be_listed_is_a_usage_error(monkeypatch, tmp_path, capsys):
+    from ddbctl.migrate import reader
+
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(reader.os, "scandir", denied)
+    assert migrate(source, tmp_path / "r.jsonl") == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"ddbctl migrate-profiles: error: cannot list {source}: Permission denied: fix its "
+        "permissions (read and execute) and re-run\n"
+    )
+
+
+def test_a_lone_surrogate_escape_is_a_reject_kept_exactly(tmp_path, capsys):
+    source = tmp_path / "p.jsonl"
+    source.write_text('{"id": "agent-1", "data": {"name": "a\\udc00b"}}\n')
+    rejects = tmp_path / "r.jsonl"
+    assert migrate(source, rejects) == 1
+    out = capsys.readouterr().out
+    assert "rejected 1 bad_string: e.g. a string in the record holds \\udc00, a lone UTF-16" in out
+    [entry] = read_rejects(rejects)
+    assert entry["record"]["data"]["name"] == "a\udc00b"
+    assert rejects.read_bytes().decode("utf-8")  # the rejects file itself is valid UTF-8

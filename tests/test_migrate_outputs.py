@@ -99,3 +99,29 @@ def test_the_rejects_files_missing_parent_is_created(jsonl, tmp_path):
     rejects = tmp_path / "new" / "dir" / "r.jsonl"
     assert run(jsonl, "--dry-run", "--rejects", str(rejects)) == 0
     assert rejects.exists()
+
+
+def test_one_path_for_both_outputs_is_refused(jsonl, tmp_path, capsys):
+    both = tmp_path / "out" / "both.jsonl"
+    assert run(jsonl, "--rejects", str(both), "--checkpoint", str(both)) == 2
+    assert "--rejects and --checkpoint are the same file" in one_line(capsys)
+    assert not both.exists()
+
+
+def test_one_file_reached_by_a_symlink_for_both_outputs_is_refused(jsonl, tmp_path, capsys):
+    target = tmp_path / "both.jsonl"
+    target.write_text("")
+    (tmp_path / "link.jsonl").symlink_to(target)
+    argv = ["--rejects", str(target), "--checkpoint", str(tmp_path / "link.jsonl")]
+    assert run(jsonl, *argv) == 2
+    assert "the same file" in one_line(capsys)
+
+
+def test_default_outputs_go_to_the_state_directory(jsonl, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DDBCTL_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["migrate-profiles", str(jsonl), "--env", "dev", "--dry-run"]) == 0
+    assert (
+        tmp_path / "state" / "migrate-profiles" / "dev-agent-profiles.dry-run.rejects.jsonl"
+    ).exists()
+    assert not (tmp_path / ".ddbctl").exists()  # not the working directory's

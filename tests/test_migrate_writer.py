@@ -225,7 +225,7 @@ def test_fatal_error_stops_with_a_resumable_checkpoint(cli_stub, tmp_path, capsy
     argv = ["migrate-profiles", str(source), "--env", "dev", "--workers", "1"]
     assert main([*argv, "--rejects", str(rejects)]) == 1
     captured = capsys.readouterr()
-    assert "read 30 = written 25 + rejected 0 + not written 0" in captured.out
+    assert "read 30 = written 25 + rejected 0 + not written 0 + unfinished 5\n" in captured.out
     assert "AccessDeniedException" in captured.err
     assert "5 record(s) unfinished: run the same command with --resume" in captured.err
     checkpoint = json.loads((tmp_path / "rejects.jsonl.checkpoint").read_text())

@@ -2,9 +2,11 @@
 
 Exit codes: 0 every record was written; 1 some record was rejected or not
 written (see the rejects file), or the run stopped on an AWS error; 2 a usage
-or configuration error (missing or empty SOURCE, no records at all, ``--env prod`` without
-``--confirm``, a checkpoint that does not match, a rejects or checkpoint file that is one of
-the input files or cannot be written); 130 interrupted (Ctrl-C).
+or configuration error (missing, empty or unlistable SOURCE, no records at all, ``--env
+prod`` without ``--confirm``, a checkpoint that does not match or whose rejects file is
+missing, unreadable or lists an unreadable input file, a rejects or checkpoint file that is
+one of the input files, is the other output, or cannot be written); 130 interrupted
+(Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,14 +19,22 @@ from pathlib import Path
 import catalog
 from ddbctl.context import CommandContext
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
+from ddbctl.migrate.problems import UNREADABLE
 from ddbctl.migrate.reader import INPUT_SUFFIXES, FileList, SourceError, list_files
-from ddbctl.migrate.report import RejectsLog, progress_bar, progress_enabled, summary_lines
+from ddbctl.migrate.report import (
+    REJECTED,
+    RejectsLog,
+    progress_bar,
+    progress_enabled,
+    summary_lines,
+)
 from ddbctl.migrate.runner import Migration, Resume
 from ddbctl.migrate.writer import ParallelWriter
 from ddbctl.parser import add_env_arguments
 
-STATE_DIR = Path(".ddbctl") / "migrate-profiles"
+STATE_SUBDIR = "migrate-profiles"  # inside local_state.state_dir(), like `ddbctl local`
 DEFAULT_WORKERS = 8
 MAX_WORKERS = 64
 EXIT_INTERRUPTED = 130
@@ -70,7 +80,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--rejects",
         type=Path,
         default=None,
-        help=f"JSON Lines file of records not written (default {STATE_DIR}/<table>.rejects.jsonl)",
+        help="JSON Lines file of records not written (default: $DDBCTL_STATE_DIR, or the "
+        f"project's .ddbctl/, then {STATE_SUBDIR}/<table>.rejects.jsonl)",
     )
     parser.add_argument(
         "--checkpoint",
@@ -101,7 +112,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
 
     suffix = ".dry-run" if args.dry_run else ""
-    rejects_path = args.rejects or STATE_DIR / f"{table_name}{suffix}.rejects.jsonl"
+    rejects_path = (
+        args.rejects or state_dir() / STATE_SUBDIR / f"{table_name}{suffix}.rejects.jsonl"
+    )
     checkpoint_path = (
         None
         if args.dry_run
@@ -109,8 +122,16 @@ def run(args: argparse.Namespace) -> int:
     )
     outputs = {"--rejects": rejects_path, "--checkpoint": checkpoint_path}
     _refuse_overwriting_the_input(args.source, files, outputs)
+    _refuse_one_file_for_both(rejects_path, checkpoint_path)
     _require_writable(outputs)
-    identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
+    try:
+        identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
+    except OSError as error:
+        raise CliError(
+            f"{error.filename}: {error.strerror}; SOURCE changed while it was being listed: "
+            "re-run once nothing else is writing to it",
+            exit_code=EXIT_USAGE,
+        ) from None
     resume = _resume_point(args, checkpoint_path, rejects_path, identity)
 
     writer = None
@@ -150,7 +171,9 @@ def run(args: argparse.Namespace) -> int:
             "check SOURCE",
             exit_code=EXIT_USAGE,
         )
-    for line in summary_lines(result.tally, dry_run=args.dry_run, rejects=rejects_path):
+    for line in summary_lines(
+        result.tally, dry_run=args.dry_run, rejects=rejects_path, unfinished=result.unfinished
+    ):
         print(line)
     if result.interrupted or result.fatal is not None:
         why = "interrupted" if result.interrupted else f"stopped: {result.fatal}"
@@ -168,7 +191,10 @@ def run(args: argparse.Namespace) -> int:
 def _skipped_note(names: list[str], *, shown: int = 10) -> str:
     listed = ", ".join(names[:shown])
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return f"skipped {len(names)} file(s) that are neither .json nor .jsonl: {listed}{more}"
+    return (
+        f"skipped {len(names)} entr{'y' if len(names) == 1 else 'ies'} that are not .json or "
+        f".jsonl files (subdirectories are not read): {listed}{more}"
+    )
 
 
 def _refuse_overwriting_the_input(
@@ -198,6 +224,21 @@ def _same_as_any(path: Path, files: FileList) -> bool:
     """Same file by device and inode (os.path.samefile), so symlinks and hard links count."""
     status = path.stat()
     return any(os.path.samestat(status, os.stat(name)) for name in files)
+
+
+def _refuse_one_file_for_both(rejects: Path, checkpoint: Path | None) -> None:
+    """One file as both would hold neither: each save replaces what the other wrote."""
+    if checkpoint is None:
+        return
+    same = os.path.realpath(rejects) == os.path.realpath(checkpoint) or (
+        rejects.exists() and checkpoint.exists() and os.path.samefile(rejects, checkpoint)
+    )
+    if same:
+        raise CliError(
+            f"--rejects and --checkpoint are the same file ({rejects}): give them different "
+            "paths (or drop --checkpoint to use the rejects file's name + .checkpoint)",
+            exit_code=EXIT_USAGE,
+        )
 
 
 def _require_writable(outputs: dict[str, Path | None]) -> None:
@@ -253,8 +294,36 @@ def _resume_point(
         )
     except cp.CheckpointError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
-    kept = cp.trim_rejects(rejects_path, checkpoint.next_seq)
-    return Resume(next_seq=checkpoint.next_seq, kept=kept)
+    return Resume(next_seq=checkpoint.next_seq, kept=_kept_rejects(rejects_path, checkpoint))
+
+
+def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint) -> dict:
+    """The stopped run's rejects before the checkpoint: the resumed summary counts its
+    not-written records from them, so they must be there and readable."""
+    if checkpoint.next_seq > 0 and not rejects_path.is_file():
+        raise CliError(
+            f"the stopped run's rejects file {rejects_path} is missing, and it lists records "
+            "that run did not write: restore it (or pass its path with --rejects), or run "
+            "without --resume",
+            exit_code=EXIT_USAGE,
+        )
+    try:
+        kept = cp.trim_rejects(rejects_path, checkpoint.next_seq)
+    except OSError as error:
+        raise CliError(
+            f"cannot read the stopped run's rejects file {rejects_path} ({error.strerror}): fix "
+            "its permissions, or run without --resume",
+            exit_code=EXIT_USAGE,
+        ) from None
+    unreadable = kept.get((REJECTED, UNREADABLE))
+    if unreadable:
+        raise CliError(
+            f"the stopped run could not read {unreadable[0]} input file(s) (code unreadable in "
+            f"{rejects_path}); their records were never numbered, so a resume would misplace "
+            "every later one: fix those files and run without --resume",
+            exit_code=EXIT_USAGE,
+        )
+    return kept
 
 
 def _require_table(client, table_name: str, endpoint_url: str | None) -> None:

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from ddbctl.migrate.array_elements import split_array
 from ddbctl.migrate.nesting import too_deep
-from ddbctl.migrate.problems import MALFORMED_JSON, NOT_UTF8, OVERSIZE, Problem
+from ddbctl.migrate.problems import MALFORMED_JSON, NOT_UTF8, OVERSIZE, UNREADABLE, Problem
 
 # Far above what fits a 400 KB item, yet small enough to read whole.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -99,14 +99,22 @@ def list_files(source: Path) -> FileList:
         )
     if source.is_dir():
         names, skipped = [], []
-        with os.scandir(source) as entries:
-            for entry in entries:
-                if not entry.is_file():
-                    continue  # subdirectories are not read
-                if entry.name.endswith(INPUT_SUFFIXES):
-                    names.append(entry.name)
-                elif not entry.name.startswith("."):  # .DS_Store and the like: silently
-                    skipped.append(entry.name)
+        try:
+            with os.scandir(source) as entries:
+                for entry in entries:
+                    if entry.is_file() and entry.name.endswith(INPUT_SUFFIXES):
+                        names.append(entry.name)
+                    elif entry.name.startswith("."):
+                        continue  # .DS_Store, .git/ and the like: silently
+                    elif entry.is_dir():  # not read, but named: its files are not missed unseen
+                        skipped.append(entry.name + "/")
+                    elif entry.is_file():
+                        skipped.append(entry.name)
+        except OSError as error:
+            raise SourceError(
+                f"cannot list {source}: {error.strerror or error}: fix its permissions "
+                "(read and execute) and re-run"
+            ) from None
         if not names:
             raise SourceError(
                 f"{source} holds no *.json or *.jsonl files: point SOURCE at the json_storage "
@@ -130,12 +138,18 @@ class RecordReader:
     def __iter__(self) -> Iterator[SourceRecord]:
         for index, path in enumerate(self.files):
             start = self.bytes_done
-            with open(path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if path.endswith(".jsonl"):
-                    yield from self._lines(index, path, handle, start)
-                else:
-                    yield from _document(index, path, handle, size)
+            size = 0
+            records = 0
+            try:
+                with open(path, "rb") as handle:
+                    size = os.fstat(handle.fileno()).st_size
+                    lines = path.endswith(".jsonl")
+                    parts = self._lines(index, path, handle, start) if lines else None
+                    for record in parts or _document(index, path, handle, size):
+                        records += 1
+                        yield record
+            except OSError as error:
+                yield _unreadable(index, path, error, after=records)
             self.bytes_done = start + size
 
     def _lines(
@@ -237,6 +251,20 @@ def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
             )
         else:
             yield parse_document(index, path, element, piece.data)
+
+
+def _unreadable(index: int, path: str, error: OSError, *, after: int) -> SourceRecord:
+    where = "the file" if after == 0 else f"the rest of the file (after {after} record(s))"
+    return SourceRecord(
+        index,
+        path,
+        None,
+        problem=Problem(
+            UNREADABLE,
+            f"cannot read {where}: {error.strerror or error}; its records were not read: "
+            "fix the file's permissions or storage and re-run without --resume",
+        ),
+    )
 
 
 def _no_constant(name: str) -> Any:

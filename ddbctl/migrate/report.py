@@ -51,11 +51,16 @@ class Tally:
         return self.read == self.written + self.total_rejected + self.total_not_written
 
 
-def summary_lines(tally: Tally, *, dry_run: bool, rejects: Path | None) -> list[str]:
+def summary_lines(
+    tally: Tally, *, dry_run: bool, rejects: Path | None, unfinished: int = 0
+) -> list[str]:
+    """The closing report. ``unfinished``: records of a stopped run still in flight (neither
+    written nor reported yet), so that even a stopped run's first line adds up."""
     written = "valid (dry run, nothing written)" if dry_run else "written"
     lines = [
         f"read {tally.read} = {written} {tally.written} + rejected {tally.total_rejected}"
         f" + not written {tally.total_not_written}"
+        + (f" + unfinished {unfinished}" if unfinished else "")
     ]
     for kind, bucket in ((REJECTED, tally.rejected), (NOT_WRITTEN, tally.not_written)):
         for code, number in sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0])):

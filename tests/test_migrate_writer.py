@@ -50,7 +50,7 @@ def test_unprocessed_items_are_retried_until_written(stubbed):
     stubber.add_response("batch_write_item", {"UnprocessedItems": {}})
     delays: list[float] = []
     outcome = write_one(client, TABLE, batch, fast_policy(delays))
-    assert (outcome.written, outcome.not_written, outcome.problem) == (3, [], None)
+    assert (outcome.written, outcome.not_written) == (3, [])
     assert delays == [0.2]  # one full-jitter backoff (jitter pinned to 1.0) before the resend
 
 
@@ -63,9 +63,10 @@ def test_items_still_unprocessed_are_reported_not_dropped(stubbed):
     delays: list[float] = []
     outcome = write_one(client, TABLE, batch, fast_policy(delays))
     assert outcome.written == 2
-    assert [entry.seq for entry in outcome.not_written] == [1, 3]
-    assert outcome.problem.code == "unprocessed"
-    assert "after 3 BatchWriteItem attempts" in outcome.problem.message
+    assert [entry.seq for entry, _ in outcome.not_written] == [1, 3]
+    [problem] = {problem for _, problem in outcome.not_written}
+    assert problem.code == "unprocessed"
+    assert "after 3 BatchWriteItem attempts" in problem.message
     assert delays == [0.2, 0.3]  # capped at max_delay
 
 
@@ -79,8 +80,9 @@ def test_a_throttling_error_that_reaches_the_tool_marks_the_batch_not_written(st
     outcome = write_one(client, TABLE, batch, fast_policy([]))
     assert outcome.written == 0
     assert len(outcome.not_written) == 2
-    assert outcome.problem.code == "throttled"
-    assert outcome.problem.message.startswith(f"{code} after botocore's retries")
+    [problem] = {problem for _, problem in outcome.not_written}
+    assert problem.code == "throttled"
+    assert problem.message.startswith(f"{code} after botocore's retries")
     assert outcome.fatal is None
 
 
@@ -138,7 +140,45 @@ def test_standard_retry_mode_really_retries_a_throttled_batch_write(monkeypatch)
         server.server_close()
     assert handler.requests == ["DynamoDB_20120810.BatchWriteItem"] * 3
     assert delays == [1, 2]  # botocore backed off before each resend
-    assert (outcome.written, outcome.not_written, outcome.problem) == (3, [], None)
+    assert (outcome.written, outcome.not_written) == (3, [])
+
+
+def test_a_batch_dynamodb_refuses_is_resent_item_by_item_so_only_the_bad_item_fails(stubbed):
+    client, stubber = stubbed
+    batch = Batch(0, [pending(n) for n in range(3)])
+    refused = "Item size has exceeded the maximum allowed size"
+    stubber.add_client_error(
+        "batch_write_item", service_error_code="ValidationException", service_message=refused
+    )
+    for number in range(3):
+        expected = {"RequestItems": {TABLE: [batch.entries[number].request]}}
+        if number == 1:
+            stubber.add_client_error(
+                "batch_write_item",
+                service_error_code="ValidationException",
+                service_message=refused,
+                expected_params=expected,
+            )
+        else:
+            stubber.add_response("batch_write_item", {"UnprocessedItems": {}}, expected)
+    outcome = write_one(client, TABLE, batch, fast_policy([]))
+    stubber.assert_no_pending_responses()
+    assert outcome.written == 2
+    [(entry, problem)] = outcome.not_written
+    assert entry.seq == 1
+    assert (problem.code, problem.message) == (
+        "write_failed",
+        f"DynamoDB refused the item: {refused}",
+    )
+
+
+def test_a_fatal_error_while_resending_item_by_item_stops_the_run(stubbed):
+    client, stubber = stubbed
+    stubber.add_client_error("batch_write_item", service_error_code="ValidationException")
+    stubber.add_client_error("batch_write_item", service_error_code="AccessDeniedException")
+    outcome = write_one(client, TABLE, Batch(0, [pending(n) for n in range(2)]), fast_policy([]))
+    assert outcome.fatal is not None
+    assert (outcome.written, outcome.not_written) == (0, [])
 
 
 def test_access_denied_is_fatal_not_a_per_record_failure(stubbed):

@@ -193,16 +193,15 @@ class Migration:
             self._fatal = self._fatal or outcome.fatal
             return  # stays unfinished: the checkpoint will not pass it, --resume redoes it
         self.tally.written += outcome.written
-        for entry in outcome.not_written:
-            assert outcome.problem is not None
-            self.tally.count(NOT_WRITTEN, outcome.problem)
+        for entry, problem in outcome.not_written:
+            self.tally.count(NOT_WRITTEN, problem)
             self._rejects.add(
                 seq=entry.seq,
                 kind=NOT_WRITTEN,
                 path=entry.path,
                 position=entry.position,
                 location=entry.location,
-                problem=outcome.problem,
+                problem=problem,
                 record=entry.record,
             )
         del self._unfinished[outcome.batch.number]

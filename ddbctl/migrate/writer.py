@@ -53,8 +53,7 @@ class Batch:
 class BatchOutcome:
     batch: Batch
     written: int
-    not_written: list[Pending] = field(default_factory=list)
-    problem: Problem | None = None
+    not_written: list[tuple[Pending, Problem]] = field(default_factory=list)
     fatal: Exception | None = None
 
 
@@ -64,17 +63,13 @@ def write_one(client: Any, table_name: str, batch: Batch, policy: BackoffPolicy)
         write_batch(client, table_name, requests, policy=policy)
     except UnprocessedItemsError as error:
         left = {request["PutRequest"]["Item"]["id"]["S"] for request in error.unprocessed}
-        failed = [entry for entry in batch.entries if entry.id in left]
-        return BatchOutcome(
-            batch,
-            written=len(batch.entries) - len(failed),
-            not_written=failed,
-            problem=Problem(
-                p.UNPROCESSED,
-                f"still in UnprocessedItems after {error.attempts} BatchWriteItem attempts "
-                "(the table is throttling): re-run later or raise its write capacity",
-            ),
+        problem = Problem(
+            p.UNPROCESSED,
+            f"still in UnprocessedItems after {error.attempts} BatchWriteItem attempts "
+            "(the table is throttling): re-run later or raise its write capacity",
         )
+        failed = [(entry, problem) for entry in batch.entries if entry.id in left]
+        return BatchOutcome(batch, written=len(batch.entries) - len(failed), not_written=failed)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         message = error.response.get("Error", {}).get("Message", str(error))
@@ -83,15 +78,34 @@ def write_one(client: Any, table_name: str, batch: Batch, policy: BackoffPolicy)
                 p.THROTTLED,
                 f"{code} after botocore's retries: re-run later or raise the write capacity",
             )
+        elif code == "ValidationException" and len(batch.entries) > 1:
+            return _one_by_one(client, table_name, batch, policy)
         elif code == "ValidationException":
-            problem = Problem(p.WRITE_FAILED, f"DynamoDB refused the batch: {message}")
+            problem = Problem(p.WRITE_FAILED, f"DynamoDB refused the item: {message}")
         else:
             return BatchOutcome(batch, written=0, fatal=error)
         # Some of these may have been written by an earlier resend; writing them again is harmless.
-        return BatchOutcome(batch, written=0, not_written=list(batch.entries), problem=problem)
+        return BatchOutcome(
+            batch, written=0, not_written=[(entry, problem) for entry in batch.entries]
+        )
     except BotoCoreError as error:
         return BatchOutcome(batch, written=0, fatal=error)
     return BatchOutcome(batch, written=len(batch.entries))
+
+
+def _one_by_one(client: Any, table_name: str, batch: Batch, policy: BackoffPolicy) -> BatchOutcome:
+    """DynamoDB refuses a whole batch for one bad item (say, a limit the checks before the
+    write measured differently). Resend each item alone, so only the bad ones are not
+    written, each with DynamoDB's own reason."""
+    written = 0
+    not_written: list[tuple[Pending, Problem]] = []
+    for entry in batch.entries:
+        outcome = write_one(client, table_name, Batch(batch.number, [entry]), policy)
+        if outcome.fatal is not None:
+            return BatchOutcome(batch, written=0, fatal=outcome.fatal)
+        written += outcome.written
+        not_written += outcome.not_written
+    return BatchOutcome(batch, written=written, not_written=not_written)
 
 
 class ParallelWriter:

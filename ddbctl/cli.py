@@ -10,11 +10,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
 
 from ddbctl.commands import COMMANDS
 from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, CliError
 from ddbctl.parser import OneLineParser
+from ddbio.client import is_loopback
 
 
 def build_parser() -> OneLineParser:
@@ -44,6 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"ddbctl {args.command}: error: no AWS credentials found; configure a profile, "
             "or pass --endpoint-url for DynamoDB Local",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except EndpointConnectionError as error:
+        url = error.kwargs.get("endpoint_url", "")
+        fix = (
+            "start DynamoDB Local with `make local`, or fix --endpoint-url"
+            if is_loopback(url)
+            else "check the network and the region, or pass --endpoint-url"
+        )
+        print(
+            f"ddbctl {args.command}: error: cannot reach DynamoDB at {url} (after botocore's "
+            f"retries): {fix}",
             file=sys.stderr,
         )
         return EXIT_FAILURE

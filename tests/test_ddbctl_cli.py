@@ -107,3 +107,28 @@ def test_a_reader_that_goes_away_is_one_line_and_exit_141():
         "ddbctl tables: output closed early (broken pipe): the rest was not printed; "
         "write it to a file instead of piping if you need all of it\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "fix"),
+    [
+        ("http://127.0.0.1:1", "start DynamoDB Local with `make local`, or fix --endpoint-url"),
+        (
+            "https://dynamodb.example.invalid",
+            "check the network and the region, or pass --endpoint-url",
+        ),
+    ],
+)
+def test_an_unreachable_endpoint_is_one_line_naming_the_fix(url, fix, monkeypatch, capsys):
+    from botocore.exceptions import EndpointConnectionError
+
+    from ddbctl.commands import verify
+
+    def unreachable(args):
+        raise EndpointConnectionError(endpoint_url=url)
+
+    monkeypatch.setattr(verify, "run", unreachable)  # register() binds it when main() builds
+    assert main(["verify", "--env", "dev"]) == 1
+    assert capsys.readouterr().err == (
+        f"ddbctl verify: error: cannot reach DynamoDB at {url} (after botocore's retries): {fix}\n"
+    )

@@ -12,23 +12,46 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from boto3.dynamodb.types import Binary
+
 MAX_COLUMNS = 8
 MAX_CELL = 40
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready: Decimal -> int or float, sets -> sorted lists, bytes -> base64."""
+    """JSON-ready: Decimal -> int, or float when that is exact, else its text; sets ->
+    sorted lists; binary -> base64. Never loses a digit: DynamoDB numbers hold 38."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return _number(value)
     if isinstance(value, dict):
         return {key: plain(inner) for key, inner in value.items()}
     if isinstance(value, list):
         return [plain(inner) for inner in value]
     if isinstance(value, set | frozenset):
-        return sorted(plain(inner) for inner in value)
+        return sorted((plain(inner) for inner in value), key=_sort_key)
+    if isinstance(value, Binary):
+        value = value.value
     if isinstance(value, bytes | bytearray):
         return base64.b64encode(bytes(value)).decode()
     return value
+
+
+def _number(value: Decimal) -> int | float | str:
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    # The shortest repr of a float is what json writes; keep it only if it reads back exactly.
+    return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Numbers before strings; a number set whose members became str and float still sorts."""
+    if isinstance(value, str):
+        try:
+            return (0, Decimal(value))
+        except ArithmeticError:
+            return (1, value)
+    return (0, Decimal(str(value)))
 
 
 def to_json(value: Any) -> str:
@@ -36,16 +59,24 @@ def to_json(value: Any) -> str:
 
 
 def cell(value: Any) -> str:
+    """One line, at most ``MAX_CELL`` characters: control characters (a newline in a value)
+    are escaped as JSON would, so a row never breaks across lines."""
     value = plain(value)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if any(ord(char) < 0x20 or char == "\x7f" for char in text):
+        text = json.dumps(text, ensure_ascii=False)[1:-1]
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell; the last column is never padded."""
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
+def aligned(headers: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell (no header line when ``headers`` is None);
+    the last column is never padded."""
+    table = [list(headers), *rows] if headers is not None else list(rows)
+    if not table:
+        return ""
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
     lines = []
-    for row in [headers, *rows]:
+    for row in table:
         cells = [str(value).ljust(width) for value, width in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

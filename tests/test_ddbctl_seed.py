@@ -47,9 +47,10 @@ def test_seed_writes_every_sample_item_and_reports_it(seeded_local, dynamodb_loc
     out = capsys.readouterr().out.splitlines()
     total = sum(len(items) for items in SAMPLES.values())
     assert out[-1] == f"seeded {total} item(s) into {len(SAMPLES)} table(s)"
+    names = {key: DEV.table_name(catalog.table(key)) for key in SAMPLES}
+    width = max(len(name) for name in names.values())  # one column, as wide as the longest
     assert sorted(out[:-1]) == sorted(
-        f"{DEV.table_name(catalog.table(key)):<42} {len(items)} item(s) upserted"
-        for key, items in SAMPLES.items()
+        f"{names[key]:<{width}}  {len(items)} item(s) upserted" for key, items in SAMPLES.items()
     )
 
 

@@ -7,6 +7,7 @@ import argparse
 from ddbctl.context import CommandContext
 from ddbctl.errors import CliError
 from ddbctl.parser import add_env_arguments
+from ddbctl.render import aligned
 from ddbctl.seeding import SEEDING_ERRORS, seed_environment
 
 
@@ -30,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
         written = seed_environment(client=context.client(), config=context.config)
     except SEEDING_ERRORS as error:
         raise CliError(str(error)) from None
-    for table_name, count in written.items():
-        print(f"{table_name:<42} {count} item(s) upserted")
+    rows = [[table_name, f"{count} item(s) upserted"] for table_name, count in written.items()]
+    if rows:
+        print(aligned(None, rows))
     print(f"seeded {sum(written.values())} item(s) into {len(written)} table(s)")
     return 0

@@ -8,6 +8,7 @@ import json
 import catalog
 from ddbctl.context import CommandContext
 from ddbctl.parser import add_env_arguments
+from ddbctl.render import aligned
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,8 +39,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    for row in rows:
-        key = row["partition_key"] + (f" + {row['sort_key']}" if row["sort_key"] else "")
-        indexes = ", ".join(row["indexes"]) or "-"
-        print(f"{row['table_name']:<42} {key:<30} indexes: {indexes}")
+    lines = [
+        [
+            row["table_name"],
+            row["partition_key"] + (f" + {row['sort_key']}" if row["sort_key"] else ""),
+            "indexes: " + (", ".join(row["indexes"]) or "-"),
+        ]
+        for row in rows
+    ]
+    print(aligned(None, lines))
     return 0

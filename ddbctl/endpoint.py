@@ -13,13 +13,18 @@ from ddbctl.errors import CliError
 from ddbio.client import is_loopback
 from ddbio.local_server import is_dynamodb
 
+DEFAULT_PORT = 8000  # `ddbctl local up`'s default
+
 
 def require_local_endpoint(endpoint_url: str | None) -> None:
     if is_loopback(endpoint_url) and not is_dynamodb(endpoint_url, timeout=2.0):
-        raise CliError(
-            f"nothing answers like DynamoDB at {endpoint_url}: start it with "
+        port = urlsplit(endpoint_url).port
+        start = (
             "`python -m ddbctl local up` (or `make local`)"
+            if port in (None, DEFAULT_PORT)
+            else f"`python -m ddbctl local up --port {port}`"
         )
+        raise CliError(f"nothing answers like DynamoDB at {endpoint_url}: start it with {start}")
 
 
 def endpoint_problem(value: str) -> str | None:

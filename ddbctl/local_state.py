@@ -9,6 +9,7 @@ our server: after a reboot the pid may belong to an unrelated program.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -27,6 +28,30 @@ HAS_PROC = Path("/proc/self").exists()  # Linux; macOS and the BSDs ask ps inste
 def state_dir() -> Path:
     """``$DDBCTL_STATE_DIR`` or ``<project>/.ddbctl`` (gitignored)."""
     return Path(os.environ.get(STATE_DIR_VARIABLE) or PROJECT_ROOT / ".ddbctl")
+
+
+class StateDirError(Exception):
+    """The state directory cannot hold ddbctl's files; the message names the fix."""
+
+
+def ensure_state_dir() -> Path:
+    """The state directory, created and writable, or :class:`StateDirError`: checked before
+    a server starts, so a server never runs without the record that lets `down` stop it."""
+    directory = state_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StateDirError(_state_dir_problem(directory, error.strerror or str(error))) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StateDirError(_state_dir_problem(directory, "not writable"))
+    return directory
+
+
+def _state_dir_problem(directory: Path, why: str) -> str:
+    return (
+        f"state directory {directory}: {why}: point {STATE_DIR_VARIABLE} at a writable "
+        "directory (or unset it to use the project's .ddbctl/)"
+    )
 
 
 @dataclass(frozen=True)
@@ -48,7 +73,7 @@ class ServerRecord:
         path = cls.path_for(port)
         try:
             return cls(**json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except (OSError, ValueError, TypeError):
             # Unreadable or from an older layout: pid 0 makes it stale, so it gets cleaned up.
@@ -96,10 +121,15 @@ def is_running(pid: int) -> bool:
     return pid > 0 and command_line(pid) is not None
 
 
-def is_our_server(pid: int) -> bool:
-    """Alive, and still the DynamoDB Local or moto process we started (not a reused pid)."""
+def is_our_server(pid: int, port: int) -> bool:
+    """Alive, and still the DynamoDB Local or moto process we started on ``port``: not a
+    reused pid, nor (after a copied or stale record) our server on another port."""
     line = command_line(pid) if pid > 0 else None
-    return line is not None and any(marker in line for marker in SERVER_MARKERS)
+    if line is None or not any(marker in line for marker in SERVER_MARKERS):
+        return False
+    words = line.split()
+    pairs = set(itertools.pairwise(words))
+    return ("-port", str(port)) in pairs or ("-p", str(port)) in pairs
 
 
 def _reap(pid: int) -> None:

@@ -96,7 +96,12 @@ def is_dynamodb(endpoint: str, *, timeout: float = 1.0) -> bool:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return b"TableNames" in response.read()
     except urllib.error.HTTPError as error:
-        return error.code in (400, 403)  # answered like DynamoDB, just unhappy with auth
+        # DynamoDB unhappy with the request still answers in its JSON error shape; a web
+        # server on the port answers 400 or 403 too, but with a page.
+        try:
+            return error.code in (400, 403) and b'"__type"' in error.read(4096)
+        except OSError:
+            return False
     except (urllib.error.URLError, OSError):
         return False
 

@@ -304,6 +304,58 @@ def test_db_path_must_be_a_directory(tmp_path, port, capsys):
     assert one_line_error(capsys) == f"{STATE_LINE}--db-path {a_file} is a file: give a directory"
 
 
+@pytest.mark.parametrize(
+    ("make_path", "problem"),
+    [
+        (lambda tmp: tmp / "file" / "db", "cannot create it (Not a directory)"),
+        (lambda tmp: tmp / "locked" / "db", "is not writable"),
+    ],
+    ids=["under-a-file", "unwritable"],
+)
+def test_an_unusable_db_path_is_one_line_before_anything_starts(
+    make_path, problem, tmp_path, port, monkeypatch, capsys
+):
+    (tmp_path / "file").write_text("")
+    (tmp_path / "locked" / "db").mkdir(parents=True)
+    locked = str(tmp_path / "locked" / "db")
+    real_access = os.access
+    monkeypatch.setattr(  # root may write anywhere: pretend this directory is read-only
+        local_command.os, "access", lambda p, mode: str(p) != locked and real_access(p, mode)
+    )
+    path = make_path(tmp_path)
+    assert main(["local", "up", "--port", str(port), "--db-path", str(path), "--no-seed"]) == 1
+    error = one_line_error(capsys)
+    assert error.startswith(f"{STATE_LINE}--db-path {path}")
+    assert problem in error
+    assert error.endswith("give a directory you can write")
+    assert not port_in_use(port)
+
+
+@pytest.mark.parametrize("kind", ["file", "unwritable"])
+def test_an_unusable_state_directory_is_one_line_naming_the_variable(
+    kind, tmp_path, port, monkeypatch, capsys
+):
+    state = tmp_path / "state-here"
+    if kind == "file":
+        state.write_text("")
+    else:
+        state.mkdir()
+        real_access = os.access
+        monkeypatch.setattr(
+            local_state.os, "access", lambda p, mode: str(p) != str(state) and real_access(p, mode)
+        )
+    monkeypatch.setenv("DDBCTL_STATE_DIR", str(state))
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 1
+    error = one_line_error(capsys)
+    assert error.startswith(f"{STATE_LINE}state directory {state}: ")
+    assert error.endswith(
+        "point DDBCTL_STATE_DIR at a writable directory (or unset it to use the project's .ddbctl/)"
+    )
+    assert not port_in_use(port)
+    assert main(["local", "status", "--port", str(port)]) == 3
+    assert capsys.readouterr().out == f"not running on port {port}\n"  # not "stale pid 0"
+
+
 # --- DynamoDB Local ---------------------------------------------------------------------
 
 
@@ -429,21 +481,24 @@ def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, monk
 # --- a recorded server that does not answer, or ignores SIGTERM -------------------------
 
 
-def impostor(*, ignore_sigterm: bool = False) -> subprocess.Popen:
-    """A live process whose command line looks like our moto server, but that never answers."""
+def impostor(*, ignore_sigterm: bool = False, port: int = 0) -> subprocess.Popen:
+    """A live process whose command line looks like our moto server on ``port``, but that
+    never answers."""
     code = "import signal, time\n"
     if ignore_sigterm:
         code += "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
     code += "print('ready', flush=True)\ntime.sleep(60)\n"
     process = subprocess.Popen(
-        [sys.executable, "-c", code, "moto.server"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", code, "moto.server", "-p", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout.readline() == "ready\n"  # the SIGTERM handler is in place
     return process
 
 
 def test_a_silent_server_is_reported_and_can_be_stopped(port, monkeypatch, capsys):
-    process = impostor()
+    process = impostor(port=port)
     try:
         record(port, process.pid)
         assert main(["local", "status", "--port", str(port)]) == 3
@@ -480,20 +535,88 @@ def test_a_server_ignoring_sigterm_is_killed():
     ],
 )
 def test_nothing_behind_a_local_endpoint_fails_fast(argv, capsys):
-    url = f"http://127.0.0.1:{free_port()}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     assert main([url if word == "URL" else word for word in argv]) == 1
-    assert f"nothing answers like DynamoDB at {url}: start it with" in one_line_error(capsys)
+    assert one_line_error(capsys).endswith(
+        f"nothing answers like DynamoDB at {url}: start it with "
+        f"`python -m ddbctl local up --port {port}`"  # the port it was asked about
+    )
+
+
+@pytest.fixture
+def web_server():
+    """A web server that answers every POST with an HTML 403 page, as many do."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Forbidden(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"<html>\n<body>403 Forbidden</body>\n</html>\n"
+            self.send_response(403)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forbidden)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "--env", "dev", "--endpoint-url", "URL"],
+        ["query", "pending-requests", "--endpoint-url", "URL"],
+        ["seed", "--env", "dev", "--endpoint-url", "URL"],
+    ],
+)
+def test_a_web_server_on_the_port_is_not_taken_for_dynamodb(web_server, argv, capsys):
+    assert not local_server.is_dynamodb(web_server)
+    assert main([web_server if word == "URL" else word for word in argv]) == 1
+    assert f"nothing answers like DynamoDB at {web_server}" in one_line_error(capsys)
+
+
+def test_seed_and_migrate_check_a_local_endpoint_first(tmp_path, capsys):
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["seed", "--env", "dev", "--endpoint-url", url]) == 1
+    assert f"nothing answers like DynamoDB at {url}" in one_line_error(capsys)
+    source = tmp_path / "p.jsonl"
+    source.write_text('{"id": "agent-1"}\n')
+    argv = ["migrate-profiles", str(source), "--env", "dev", "--endpoint-url", url]
+    assert main([*argv, "--rejects", str(tmp_path / "r.jsonl")]) == 1
+    assert f"nothing answers like DynamoDB at {url}" in one_line_error(capsys)
 
 
 @pytest.mark.parametrize("has_proc", [True, False], ids=["proc", "ps"])
 def test_process_lookup_with_and_without_proc(has_proc, monkeypatch):
     monkeypatch.setattr(local_state, "HAS_PROC", has_proc)
-    process = impostor()
+    process = impostor(port=8123)
     try:
         assert "moto.server" in local_state.command_line(process.pid)
-        assert local_state.is_our_server(process.pid)
+        assert local_state.is_our_server(process.pid, 8123)
+        assert not local_state.is_our_server(process.pid, 8124)  # our server, another port
     finally:
         process.kill()
         process.wait()
     assert local_state.command_line(process.pid) is None
-    assert not local_state.is_our_server(os.getpid())  # pytest is alive, but not a server
+    assert not local_state.is_our_server(os.getpid(), 8123)  # pytest is alive, not a server
+
+
+def test_down_leaves_our_server_on_another_port_alone(port, capsys):
+    process = impostor(port=port + 1)  # a record copied, or a pid reused by our other server
+    try:
+        record(port, process.pid)
+        assert main(["local", "down", "--port", str(port)]) == 0
+        assert "removed the stale record" in capsys.readouterr().out
+        assert process.poll() is None
+    finally:
+        process.kill()
+        process.wait()

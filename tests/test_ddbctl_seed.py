@@ -201,5 +201,6 @@ def test_seeding_failures_are_one_line_and_exit_1(monkeypatch, capsys, error):
         raise error
 
     monkeypatch.setattr(seed_command, "seed_environment", fail)
-    assert main(["seed", "--env", "dev", "--endpoint-url", "http://127.0.0.1:1"]) == 1
+    # Not a loopback URL: no reachability probe; seed_environment fails before any call.
+    assert main(["seed", "--env", "dev", "--endpoint-url", "https://ddb.example.invalid"]) == 1
     assert capsys.readouterr().err == f"ddbctl seed: error: {error}\n"

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ddbctl.context import ENDPOINT_VARIABLE, CommandContext
+from ddbctl.endpoint import DEFAULT_PORT
 from ddbctl.environment_tables import create_environment_tables, summarize
 from ddbctl.errors import EXIT_OK, CliError
 from ddbctl.local_state import (
     ServerRecord,
+    StateDirError,
+    ensure_state_dir,
     is_our_server,
     log_path_for,
     stop_process,
@@ -44,7 +48,6 @@ from ddbio.local_server import (
 )
 from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
-DEFAULT_PORT = 8000
 AUTO = "auto"
 EXPOSURE_NOTE = (
     "note: DynamoDB Local listens on every network interface (it has no bind option); "
@@ -226,7 +229,7 @@ def ensure_server(*, port: int, db_path: Path | None, backend: str = AUTO) -> Se
     """The recorded server on ``port`` if it is still ours, else a newly started one."""
     record = ServerRecord.load(port)
     if record is not None:
-        if is_our_server(record.pid):
+        if is_our_server(record.pid, port):
             return _reuse(record, db_path, backend)
         record.remove()
         print(f"removed the stale record for port {port}: pid {record.pid} is no longer running")
@@ -264,13 +267,32 @@ def _print_report(record: ServerRecord, config: EnvironmentConfig, client: Any) 
         print(EXPOSURE_NOTE)
 
 
+def _require_db_dir(given: Path, db_path: Path) -> None:
+    """DynamoDB Local does not say why it cannot open its database; it just never answers."""
+    if db_path.exists() and not db_path.is_dir():
+        raise CliError(f"--db-path {given} is a file: give a directory")
+    try:
+        db_path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(
+            f"--db-path {given}: cannot create it ({error.strerror or error}): give a "
+            "directory you can write"
+        ) from None
+    if not os.access(db_path, os.W_OK | os.X_OK):
+        raise CliError(f"--db-path {given} is not writable: give a directory you can write")
+
+
 def run_up(args: argparse.Namespace) -> int:
     config = CommandContext.from_args(env=args.env, endpoint_url=None).config
     seed = not args.no_seed and config.seed_sample_data
     # Absolute: DynamoDB Local runs from its own directory, where a relative path would land.
     db_path = args.db_path.resolve() if args.db_path is not None else None
-    if db_path is not None and db_path.exists() and not db_path.is_dir():
-        raise CliError(f"--db-path {args.db_path} is a file: give a directory")
+    if db_path is not None:
+        _require_db_dir(args.db_path, db_path)
+    try:
+        ensure_state_dir()
+    except StateDirError as error:
+        raise CliError(str(error)) from None
     record = ensure_server(port=args.port, db_path=db_path, backend=args.backend)
     client = dynamodb_client(region=config.region, endpoint_url=record.endpoint)
     tables = create_environment_tables(client, config)
@@ -296,7 +318,7 @@ def _table_names(record: ServerRecord) -> list[str]:
 
 def run_status(args: argparse.Namespace) -> int:
     record = ServerRecord.load(args.port)
-    running = record is not None and is_our_server(record.pid)
+    running = record is not None and is_our_server(record.pid, args.port)
     answering = running and is_dynamodb(record.endpoint)
     report: dict[str, Any] = {"port": args.port, "running": bool(answering)}
     if running:
@@ -338,7 +360,7 @@ def run_down(args: argparse.Namespace) -> int:
             )
         print(f"nothing running on port {args.port}")
         return EXIT_OK
-    if not is_our_server(record.pid):
+    if not is_our_server(record.pid, args.port):
         record.remove()
         print(f"removed the stale record for port {args.port}: pid {record.pid} is not running")
         return EXIT_OK

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import catalog
 from ddbctl.context import CommandContext
+from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
@@ -136,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
 
     writer = None
     if not args.dry_run:
+        require_local_endpoint(context.endpoint_url)
         client = context.client(pool=args.workers, parameter_validation=False)
         _require_table(client, table_name, context.endpoint_url)
         writer = ParallelWriter(client=client, table_name=table_name, workers=args.workers)

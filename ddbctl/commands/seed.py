@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ddbctl.context import CommandContext
+from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import CliError
 from ddbctl.parser import add_env_arguments
 from ddbctl.render import aligned
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if args.env == "prod":
         raise CliError("refusing to seed prod: sample data never goes to prod; use --env dev")
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
+    require_local_endpoint(context.endpoint_url)
     try:
         written = seed_environment(client=context.client(), config=context.config)
     except SEEDING_ERRORS as error:

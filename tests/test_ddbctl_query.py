@@ -269,3 +269,23 @@ def test_typed_value_rejects_non_finite_numbers():
     with pytest.raises(CliError, match="must be a number"):
         access.typed_value("n", "NaN", catalog.AttributeType.NUMBER)
     assert access.typed_value("n", "12", catalog.AttributeType.NUMBER) == Decimal(12)
+
+
+@pytest.mark.parametrize(
+    ("argv", "title"),
+    [
+        (
+            ["logs-by-request", "request_id=r1"],
+            "logs-by-request: dev-request_processing_logs / request-logs-index, ascending by "
+            "timestamp",
+        ),
+        (
+            ["agent-conversations", "agent_id=a1"],
+            "agent-conversations: dev-agent-conversations / agent-conversations-index, in no "
+            "particular order (no sort key)",
+        ),
+    ],
+)
+def test_the_title_names_the_order_only_when_there_is_one(dev_tables, argv, title, capsys):
+    assert main(["query", *argv]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == title

@@ -97,13 +97,18 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     spec, pattern = prepared.spec, prepared.pattern
     keys = [spec.partition_key, spec.sort_key]
+    sort_key = spec.sort_key
     if pattern.index:
         index = spec.index(pattern.index)
         keys = [index.partition_key, index.sort_key, *keys]
+        sort_key = index.sort_key
     where = prepared.table_name + (f" / {pattern.index}" if pattern.index else "")
     order = ""
-    if pattern.operation is Operation.QUERY:
-        order = ", ascending" if pattern.scan_forward else ", descending"
+    if pattern.operation is Operation.QUERY and sort_key is None:
+        order = ", in no particular order (no sort key)"  # DynamoDB gives no order here
+    elif pattern.operation is Operation.QUERY:
+        direction = "ascending" if pattern.scan_forward else "descending"
+        order = f", {direction} by {sort_key.name}"
     print_items(
         items,
         first_columns=[key.name for key in keys if key is not None],

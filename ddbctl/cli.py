@@ -15,6 +15,7 @@ from botocore.exceptions import (
     ClientError,
     EndpointConnectionError,
     NoCredentialsError,
+    ProfileNotFound,
 )
 
 from ddbctl.commands import COMMANDS
@@ -50,6 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"ddbctl {args.command}: error: no AWS credentials found; configure a profile, "
             "or pass --endpoint-url for DynamoDB Local",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except ProfileNotFound as error:
+        print(
+            f"ddbctl {args.command}: error: the AWS profile {error.kwargs.get('profile')!r} "
+            "(from AWS_PROFILE) does not exist: set AWS_PROFILE to a profile in ~/.aws/config, "
+            "or unset it (a local endpoint needs no credentials)",
             file=sys.stderr,
         )
         return EXIT_FAILURE

@@ -132,3 +132,13 @@ def test_an_unreachable_endpoint_is_one_line_naming_the_fix(url, fix, monkeypatc
     assert capsys.readouterr().err == (
         f"ddbctl verify: error: cannot reach DynamoDB at {url} (after botocore's retries): {fix}\n"
     )
+
+
+def test_a_missing_aws_profile_is_one_line_naming_the_fix(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    assert main(["verify", "--env", "dev", "--endpoint-url", "https://ddb.example.invalid"]) == 1
+    assert capsys.readouterr().err == (
+        "ddbctl verify: error: the AWS profile 'no-such-profile' (from AWS_PROFILE) does not "
+        "exist: set AWS_PROFILE to a profile in ~/.aws/config, or unset it (a local endpoint "
+        "needs no credentials)\n"
+    )

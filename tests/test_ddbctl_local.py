@@ -116,6 +116,32 @@ def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
     assert capsys.readouterr().out == f"not running on port {port}\n"
 
 
+def test_a_table_left_with_another_key_is_named_with_the_way_out(no_java, port, capsys):
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    client = boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    client.delete_table(TableName="dev-agent-profiles")
+    client.create_table(  # an older shape: id as a Number, no indexes
+        TableName="dev-agent-profiles",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    capsys.readouterr()
+    assert main(["local", "up", "--port", str(port)]) == 1
+    error = one_line_error(capsys)
+    assert error.startswith(
+        f"{STATE_LINE}dev-agent-profiles already exists on this server with another shape "
+        "(key schema: id (N) HASH, expected id (S) HASH; index job-index: missing; "
+    )
+    assert error.endswith(f"`python -m ddbctl local down --port {port}` and `up` again")
+
+
 def test_backend_moto_is_chosen_even_with_java_and_a_mismatch_is_refused(port, capsys):
     assert main(["local", "up", "--port", str(port), "--no-seed", "--backend", "moto"]) == 0
     out = capsys.readouterr().out

@@ -35,6 +35,7 @@ from ddbctl.local_state import (
 from ddbctl.parser import OneLineParser
 from ddbctl.render import aligned
 from ddbctl.seeding import SEEDING_ERRORS, seed_environment
+from ddbctl.verification import FAILED, verify_table
 from ddbio import dynamodb_client, local_server
 from ddbio.local_server import (
     BACKEND_LABELS,
@@ -282,6 +283,30 @@ def _require_db_dir(given: Path, db_path: Path) -> None:
         raise CliError(f"--db-path {given} is not writable: give a directory you can write")
 
 
+def _require_catalog_shape(
+    client: Any, config: EnvironmentConfig, present: list[Any], record: ServerRecord
+) -> None:
+    """A table left from an older catalog (other keys or indexes) would make seeding and
+    every query fail obscurely; say which table differs and how to start clean."""
+    for table in present:
+        report = verify_table(client, table.spec, config, read_only=True)
+        drift = [
+            f"{check.name}: {check.detail}"
+            for check in report.checks
+            if check.status == FAILED and (check.name == "key schema" or check.name[:6] == "index ")
+        ]
+        if drift:
+            start_clean = (
+                f"`python -m ddbctl local down --port {record.port}` and `up` again"
+                if record.db_path is None
+                else f"delete the table (or {record.db_path}) and run `up` again"
+            )
+            raise CliError(
+                f"{table.table_name} already exists on this server with another shape "
+                f"({'; '.join(drift)}): {start_clean}"
+            )
+
+
 def run_up(args: argparse.Namespace) -> int:
     config = CommandContext.from_args(env=args.env, endpoint_url=None).config
     seed = not args.no_seed and config.seed_sample_data
@@ -298,6 +323,7 @@ def run_up(args: argparse.Namespace) -> int:
     tables = create_environment_tables(client, config)
     created = [t.table_name for t in tables if t.created]
     print(f"created {len(created)} table(s), {len(tables) - len(created)} already present")
+    _require_catalog_shape(client, config, [t for t in tables if not t.created], record)
     if seed:
         counts = _seed(client, config)
         print(f"seeded {sum(counts.values())} item(s) into {len(counts)} table(s)")

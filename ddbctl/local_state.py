@@ -9,12 +9,14 @@ our server: after a reboot the pid may belong to an unrelated program.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import itertools
 import json
 import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -52,6 +54,39 @@ def _state_dir_problem(directory: Path, why: str) -> str:
         f"state directory {directory}: {why}: point {STATE_DIR_VARIABLE} at a writable "
         "directory (or unset it to use the project's .ddbctl/)"
     )
+
+
+PORT_LOCK_WAIT_SECONDS = 120.0  # long enough for another `up` to start, create and seed
+
+
+class PortBusyError(Exception):
+    """Another ``ddbctl local`` holds the port's lock; the message names the fix."""
+
+
+@contextlib.contextmanager
+def port_lock(port: int, *, wait: float | None = None) -> Iterator[None]:
+    """One ``ddbctl local`` at a time per port: two ``up`` runs racing would both start
+    a server and both create the tables. ``flock`` is released by the kernel when the
+    process dies, so a killed run never leaves the port locked."""
+    wait = PORT_LOCK_WAIT_SECONDS if wait is None else wait
+    path = ensure_state_dir() / f"local-{port}.lock"
+    with open(path, "a", encoding="utf-8") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise PortBusyError(
+                        f"another `ddbctl local` has been working on port {port} for over "
+                        f"{wait:g}s: let it finish, or stop it and run again"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)

@@ -646,3 +646,17 @@ def test_down_leaves_our_server_on_another_port_alone(port, capsys):
     finally:
         process.kill()
         process.wait()
+
+
+def test_one_local_command_per_port_at_a_time(port, monkeypatch, capsys):
+    monkeypatch.setattr(local_state, "PORT_LOCK_WAIT_SECONDS", 0.3)
+    with local_state.port_lock(port):  # as another `ddbctl local up` in progress would
+        assert main(["local", "up", "--port", str(port), "--no-seed"]) == 1
+        assert one_line_error(capsys) == (
+            f"{STATE_LINE}another `ddbctl local` has been working on port {port} for over 0.3s: "
+            "let it finish, or stop it and run again"
+        )
+        assert main(["local", "down", "--port", str(port)]) == 1
+        assert "another `ddbctl local`" in one_line_error(capsys)
+        assert not port_in_use(port)  # nothing was started while the lock was held
+    assert main(["local", "down", "--port", str(port)]) == 0  # released: works again

@@ -13,9 +13,11 @@ ddbctl did not start); 2 usage error; ``status`` returns 3 when not running.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,12 @@ from ddbctl.endpoint import DEFAULT_PORT
 from ddbctl.environment_tables import create_environment_tables, summarize
 from ddbctl.errors import EXIT_OK, CliError
 from ddbctl.local_state import (
+    PortBusyError,
     ServerRecord,
     StateDirError,
-    ensure_state_dir,
     is_our_server,
     log_path_for,
+    port_lock,
     stop_process,
 )
 from ddbctl.parser import OneLineParser
@@ -314,10 +317,22 @@ def run_up(args: argparse.Namespace) -> int:
     db_path = args.db_path.resolve() if args.db_path is not None else None
     if db_path is not None:
         _require_db_dir(args.db_path, db_path)
+    with _locked(args.port):
+        return _up(args, config=config, db_path=db_path, seed=seed)
+
+
+@contextlib.contextmanager
+def _locked(port: int) -> Iterator[None]:
     try:
-        ensure_state_dir()
-    except StateDirError as error:
+        with port_lock(port):
+            yield
+    except (StateDirError, PortBusyError) as error:
         raise CliError(str(error)) from None
+
+
+def _up(
+    args: argparse.Namespace, *, config: EnvironmentConfig, db_path: Path | None, seed: bool
+) -> int:
     record = ensure_server(port=args.port, db_path=db_path, backend=args.backend)
     client = dynamodb_client(region=config.region, endpoint_url=record.endpoint)
     tables = create_environment_tables(client, config)
@@ -378,6 +393,11 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_down(args: argparse.Namespace) -> int:
+    with _locked(args.port):
+        return _down(args)
+
+
+def _down(args: argparse.Namespace) -> int:
     record = ServerRecord.load(args.port)
     if record is None:
         if port_in_use(args.port):

@@ -45,7 +45,7 @@ synth: setup
 test: setup scan-setup
 	$(PYTHON) -m pytest
 	$(MAKE) --no-print-directory synth
-	$(PYTHON) -m ddbctl check-changes --cdk-out 'cdk.out.{env}'
+	$(PYTHON) -m ddbctl check-changes --strict --cdk-out 'cdk.out.{env}'
 	scripts/scan.sh $(ENVIRONMENTS)
 
 # cfn-lint (info rules on) and checkov over every environment's templates.

@@ -173,6 +173,23 @@ def test_cli_passes_the_allowed_catalog_and_says_what_happens(allowed, capsys):
     assert "record them with `make lock`" in out
 
 
+def test_strict_fails_on_allowed_changes_the_lock_does_not_record_yet(allowed, tmp_path, capsys):
+    """What `make test` runs: the lock must describe the branch, or the next pull request
+    would be judged against a lock that is not what main deploys."""
+    argv = ["check-changes", "--env", "staging", "--cdk-out", str(allowed[0]), "--strict"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert "ok [staging] staging-OpportunitySessions: adds GSI Owner" in captured.out
+    assert captured.err == (
+        "ddbctl check-changes: error: the lock is out of date (schema-lock/staging.json): run "
+        "`make lock` and commit it\n"
+    )
+    assert main([*argv, "--lock-dir", str(tmp_path), "--update-lock"]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--lock-dir", str(tmp_path)]) == 0  # recorded: strict passes
+    assert capsys.readouterr().out == "ok [staging] 7 tables match the lock\n"
+
+
 def test_cli_update_lock_then_check_matches(allowed, tmp_path, capsys):
     cdk_out = str(allowed[0])
     args = ["check-changes", "--env", "staging", "--cdk-out", cdk_out, "--lock-dir", str(tmp_path)]

@@ -128,10 +128,24 @@ def test_ci_runs_setup_lint_and_tests_which_synth_and_scan():
     lines = [line.strip() for line in test_rule.splitlines()[1:]]
     order = [
         next(i for i, line in enumerate(lines) if needle in line)
-        for needle in ("-m pytest", "synth", "-m ddbctl check-changes --cdk-out", "scan.sh")
+        for needle in ("-m pytest", "synth", "-m ddbctl check-changes --strict", "scan.sh")
     ]
     assert order == sorted(order)  # the lock check and the scan read the fresh synth
     assert "synth" in makefile_rule("scan").splitlines()[0]
+
+
+def test_ci_judges_pull_requests_against_the_base_lock_without_credentials():
+    """diff.yml skips pull requests from forks (no OIDC there); ci.yml must still judge
+    their table changes against the base branch's lock, or `make lock` could hide one."""
+    workflow = load(WORKFLOWS / "ci.yml")
+    [checkout] = [step for step in steps(workflow) if "actions/checkout" in step.get("uses", "")]
+    assert checkout["with"]["fetch-depth"] == 0
+    [check] = [step for step in steps(workflow) if "--baseline-ref" in step.get("run", "")]
+    assert check["if"] == "github.event_name == 'pull_request'"
+    assert "check-changes --cdk-out 'cdk.out.{env}' --baseline-ref HEAD^1" in check["run"]
+    assert all(
+        "id-token" not in str(job.get("permissions", "")) for job in workflow["jobs"].values()
+    )
 
 
 def test_diff_workflow_contract():

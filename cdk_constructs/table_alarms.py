@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -30,6 +32,18 @@ SYSTEM_ERROR_OPERATIONS = (
     "TransactWriteItems",
 )
 TABLE_SCOPE = "table"
+
+
+MAX_ALARM_NAME = 255  # CloudWatch's limit; a long table_names override can pass it
+
+
+def alarm_name(full: str) -> str:
+    """``full`` when it fits; else cut, with a hash of the whole name so each stays unique
+    and stable between synths. The alarm's description still names the table."""
+    if len(full) <= MAX_ALARM_NAME:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:10]
+    return f"{full[: MAX_ALARM_NAME - len(digest) - 1]}-{digest}"
 
 
 class TableAlarms(Construct):
@@ -183,7 +197,7 @@ class TableAlarms(Construct):
         alarm = cloudwatch.Alarm(
             parent,
             metric_name,
-            alarm_name=f"{self._data_table.table_name}-{name_scope}{metric_name}",
+            alarm_name=alarm_name(f"{self._data_table.table_name}-{name_scope}{metric_name}"),
             alarm_description=description,
             metric=metric,
             threshold=threshold,

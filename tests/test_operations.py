@@ -388,3 +388,33 @@ def test_dashboard_shows_the_tables_the_stacks_hold_not_the_whole_catalog():
     for spec in catalog.TABLES:
         shown = f'"{config.table_name(spec)}: throttle events"' in body
         assert shown == (spec.application == "trade-matching"), spec.key
+
+
+def test_a_long_table_name_override_keeps_every_alarm_name_within_cloudwatchs_limit():
+    import aws_cdk as cdk
+    from aws_cdk.assertions import Template
+
+    from cdk_constructs.table_alarms import MAX_ALARM_NAME, alarm_name
+    from settings import load_environment
+    from stacks.environment import add_environment
+
+    long_name = "staging-" + "a" * 240  # a valid DynamoDB table name (248 characters)
+    config = load_environment(
+        "staging",
+        {
+            "staging": {
+                "account": "123456789012",
+                "table_names": {"agent-profiles": long_name},
+            }
+        },
+    )
+    stacks = add_environment(cdk.App(), config=config)
+    template = Template.from_stack(stacks.applications["agent-matching"])
+    names = [
+        alarm["Properties"]["AlarmName"]
+        for alarm in template.find_resources("AWS::CloudWatch::Alarm").values()
+    ]
+    assert max(len(name) for name in names) == MAX_ALARM_NAME
+    assert len(set(names)) == len(names)  # cut, but each still its own
+    assert alarm_name("short-name") == "short-name"
+    assert alarm_name(long_name + "-x") != alarm_name(long_name + "-y")

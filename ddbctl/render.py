@@ -14,15 +14,17 @@ from typing import Any
 
 from boto3.dynamodb.types import Binary
 
+from ddbctl import exact_json
+
 MAX_COLUMNS = 8
 MAX_CELL = 40
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready: Decimal -> int, or float when that is exact, else its text; sets ->
+    """JSON-ready: integral Decimal -> int (others stay Decimal, for ``exact_json``); sets ->
     sorted lists; binary -> base64. Never loses a digit: DynamoDB numbers hold 38."""
     if isinstance(value, Decimal):
-        return _number(value)
+        return int(value) if value == value.to_integral_value() else value
     if isinstance(value, dict):
         return {key: plain(inner) for key, inner in value.items()}
     if isinstance(value, list):
@@ -36,33 +38,22 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _number(value: Decimal) -> int | float | str:
-    if value == value.to_integral_value():
-        return int(value)
-    as_float = float(value)
-    # The shortest repr of a float is what json writes; keep it only if it reads back exactly.
-    return as_float if Decimal(repr(as_float)) == value else str(value)
-
-
 def _sort_key(value: Any) -> tuple[int, Any]:
-    """Numbers before strings; a number set whose members became str and float still sorts."""
-    if isinstance(value, str):
-        try:
-            return (0, Decimal(value))
-        except ArithmeticError:
-            return (1, value)
-    return (0, Decimal(str(value)))
+    """Numbers first, in numeric order, then strings (a DynamoDB set holds one kind)."""
+    if isinstance(value, int | Decimal):
+        return (0, Decimal(value))
+    return (1, value)
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(plain(value), indent=2, ensure_ascii=False)
+    return exact_json.dumps(plain(value), indent=2)
 
 
 def cell(value: Any) -> str:
     """One line, at most ``MAX_CELL`` characters: control characters (a newline in a value)
     are escaped as JSON would, so a row never breaks across lines."""
     value = plain(value)
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else exact_json.dumps(value)
     if any(ord(char) < 0x20 or char == "\x7f" for char in text):
         text = json.dumps(text, ensure_ascii=False)[1:-1]
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from ddbctl.exact_json import number_text
 from ddbctl.migrate import problems as p
 from ddbctl.migrate.problems import Problem
 
@@ -70,6 +72,8 @@ def to_json(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
                 pending.append((False, inner))
             pending.append((True, "]"))
             stack.extend(reversed(pending))
+        elif isinstance(current, Decimal):
+            parts.append(number_text(current))  # exact, never through float
         else:
             parts.append(json.dumps(current, default=default, ensure_ascii=False))
     return "".join(parts)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from ddbctl import exact_json
 from ddbctl.migrate.nesting import to_json
 from ddbctl.migrate.problems import TOO_DEEP, Problem
 
@@ -76,16 +75,6 @@ def summary_lines(
     return lines
 
 
-def _json_number(value: Any) -> Any:
-    """Decimal in a rejects entry: an int or float when exact enough, else its text."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        as_float = float(value)
-        return as_float if abs(as_float) != float("inf") else str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
 class RejectsLog:
     """JSON Lines, one entry per record not written: where it came from, why, and the record
     itself (``record``) or, when it was not parseable JSON, its text (``raw_text``).
@@ -120,16 +109,16 @@ class RejectsLog:
             "reason": problem.message,
         }
         if raw_text is None and problem.code == TOO_DEEP:
-            raw_text = to_json(record, default=_json_number)
+            raw_text = to_json(record)
         if raw_text is not None:
             entry["raw_text"] = raw_text
         else:
             entry["record"] = record
-        line = json.dumps(entry, default=_json_number, ensure_ascii=False)
+        line = exact_json.dumps(entry)
         try:
             line.encode()
         except UnicodeEncodeError:  # a lone surrogate: \u-escaped, it reads back exactly
-            line = json.dumps(entry, default=_json_number)
+            line = exact_json.dumps(entry, ensure_ascii=True)
         self._handle.write(line + "\n")
 
     def sync(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -111,7 +112,17 @@ def test_unreadable_checkpoint_is_refused(resumable, capsys):
     _, checkpoint, argv = resumable
     checkpoint.write_text("{not json")
     assert main([*argv, "--env", "dev"]) == 2
-    assert "is unreadable: delete it and run without --resume" in one_line_error(capsys)
+    assert "is not a ddbctl checkpoint, and a run would overwrite it" in one_line_error(capsys)
+    assert checkpoint.read_text() == "{not json"  # left alone, with or without --resume
+    assert main([*argv[:-3], "--rejects", argv[-1], "--env", "dev"]) == 2
+    assert checkpoint.read_text() == "{not json"
+
+
+def test_load_names_the_fix_for_a_corrupt_checkpoint(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text("{not json")
+    with pytest.raises(cp.CheckpointError, match="is unreadable: delete it and run without"):
+        cp.load(path)
 
 
 @pytest.mark.parametrize(
@@ -166,3 +177,29 @@ def test_resume_past_an_unreadable_input_file_is_refused(resumable, capsys):
     err = one_line_error(capsys)
     assert "could not read 1 input file(s)" in err
     assert err.endswith("fix those files and run without --resume\n")
+
+
+def test_resume_refuses_a_rejects_file_changed_since_the_checkpoint(resumable, capsys):
+    _, checkpoint, argv = resumable
+    rejects = checkpoint.with_name("r.jsonl")
+    original = entry(0, "not_written", "throttled")
+    rejects.write_text(original)
+    saved = cp.load(checkpoint)
+    cp.save(
+        checkpoint,
+        cp.Checkpoint(
+            **{
+                **saved.__dict__,
+                "rejects_size": len(original),
+                "rejects_sha256": hashlib.sha256(original.encode()).hexdigest(),
+            }
+        ),
+    )
+    rejects.write_text(entry(0))  # rewritten, say by a dry run: the not-written entry is gone
+    assert main([*argv, "--env", "dev"]) == 2
+    err = one_line_error(capsys)
+    assert f"the rejects file {rejects} changed since checkpoint" in err
+    assert err.endswith("restore it, or run without --resume\n")
+    rejects.write_text(original + entry(5))  # restored (with a later line, as runs leave it)
+    assert cp.load(checkpoint).rejects_size == len(original)
+    cp.require_rejects_unchanged(cp.load(checkpoint), path=checkpoint, rejects=rejects)

@@ -125,3 +125,53 @@ def test_default_outputs_go_to_the_state_directory(jsonl, tmp_path, monkeypatch,
         tmp_path / "state" / "migrate-profiles" / "dev-agent-profiles.dry-run.rejects.jsonl"
     ).exists()
     assert not (tmp_path / ".ddbctl").exists()  # not the working directory's
+
+
+@pytest.mark.parametrize("option", ["--rejects", "--checkpoint"])
+def test_an_output_that_is_not_a_regular_file_is_refused(option, jsonl, capsys):
+    assert run(jsonl, option, "/dev/null") == 2
+    assert f"{option} /dev/null exists and is not a regular file" in one_line(capsys)
+    assert Path("/dev/null").is_char_device()  # not replaced by a regular file
+
+
+@pytest.mark.parametrize(
+    ("option", "what"), [("--rejects", "rejects file"), ("--checkpoint", "checkpoint")]
+)
+def test_an_existing_file_that_is_not_ours_is_never_overwritten(
+    option, what, jsonl, tmp_path, capsys
+):
+    precious = tmp_path / "notes.txt"
+    precious.write_text("my notes\n")
+    assert run(jsonl, option, str(precious)) == 2
+    assert f"{option} {precious} is not a ddbctl {what}, and a run would overwrite it" in (
+        one_line(capsys)
+    )
+    assert precious.read_text() == "my notes\n"
+
+
+def test_a_dry_run_may_not_reuse_a_stopped_runs_rejects_file(jsonl, tmp_path, capsys):
+    from ddbctl.migrate import checkpoint as cp
+
+    rejects = tmp_path / "r.jsonl"
+    rejects.write_text(
+        json.dumps({"seq": 0, "kind": "not_written", "code": "x", "reason": "y"}) + "\n"
+    )
+    stopped = cp.Checkpoint(source="s", table="t", fingerprint="f", next_seq=1, complete=False)
+    cp.save(tmp_path / "r.jsonl.checkpoint", stopped)
+    assert (
+        main(
+            ["migrate-profiles", str(jsonl), "--env", "dev", "--dry-run", "--rejects", str(rejects)]
+        )
+        == 2
+    )
+    assert "belongs to a stopped run that --resume can continue" in one_line(capsys)
+    assert "not_written" in rejects.read_text()  # kept for the resume
+    cp.save(
+        tmp_path / "r.jsonl.checkpoint", cp.Checkpoint(**{**stopped.__dict__, "complete": True})
+    )
+    assert (
+        main(
+            ["migrate-profiles", str(jsonl), "--env", "dev", "--dry-run", "--rejects", str(rejects)]
+        )
+        == 0
+    )

@@ -12,6 +12,7 @@ one of the input files, is the other output, or cannot be written); 130 interrup
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -125,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
     _refuse_overwriting_the_input(args.source, files, outputs)
     _refuse_one_file_for_both(rejects_path, checkpoint_path)
     _require_writable(outputs)
+    _require_ours(outputs)
+    if args.dry_run:
+        _refuse_a_stopped_runs_rejects(rejects_path)
     try:
         identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
     except OSError as error:
@@ -243,6 +247,55 @@ def _refuse_one_file_for_both(rejects: Path, checkpoint: Path | None) -> None:
         )
 
 
+def _require_ours(outputs: dict[str, Path | None]) -> None:
+    """A run empties the rejects file and replaces the checkpoint. Only ever do that to a
+    file this command wrote: never to /dev/null, a README or someone's data."""
+    for option, path in outputs.items():
+        if path is None or not os.path.lexists(path):
+            continue
+        if not path.is_file():
+            raise CliError(
+                f"{option} {path} exists and is not a regular file: pass a new file path",
+                exit_code=EXIT_USAGE,
+            )
+        looks_like = _is_checkpoint if option == "--checkpoint" else _is_rejects_file
+        if path.stat().st_size and not looks_like(path):
+            what = "checkpoint" if option == "--checkpoint" else "rejects file"
+            raise CliError(
+                f"{option} {path} is not a ddbctl {what}, and a run would overwrite it: pass "
+                "a new path (or delete the file if you are sure)",
+                exit_code=EXIT_USAGE,
+            )
+
+
+def _is_checkpoint(path: Path) -> bool:
+    try:
+        return cp.load(path) is not None
+    except (cp.CheckpointError, OSError):
+        return False
+
+
+def _is_rejects_file(path: Path) -> bool:
+    """Its first line is one of our entries (the rest is judged when it is read back)."""
+    try:
+        with open(path, "rb") as handle:
+            entry = json.loads(handle.readline(1 << 20))
+    except (OSError, ValueError):
+        return False
+    return isinstance(entry, dict) and {"seq", "kind", "code", "reason"} <= entry.keys()
+
+
+def _refuse_a_stopped_runs_rejects(rejects: Path) -> None:
+    """A dry run rewrites its rejects file; a stopped run's --resume needs that file."""
+    checkpoint = rejects.with_name(rejects.name + ".checkpoint")
+    if _is_checkpoint(checkpoint) and not cp.load(checkpoint).complete:
+        raise CliError(
+            f"--rejects {rejects} belongs to a stopped run that --resume can continue "
+            f"({checkpoint}): give the dry run another --rejects path",
+            exit_code=EXIT_USAGE,
+        )
+
+
 def _require_writable(outputs: dict[str, Path | None]) -> None:
     """Fail before anything is written (to disk or the table) if an output cannot be."""
     for option, path in outputs.items():
@@ -296,10 +349,11 @@ def _resume_point(
         )
     except cp.CheckpointError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
-    return Resume(next_seq=checkpoint.next_seq, kept=_kept_rejects(rejects_path, checkpoint))
+    kept = _kept_rejects(rejects_path, checkpoint, checkpoint_path)
+    return Resume(next_seq=checkpoint.next_seq, kept=kept)
 
 
-def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint) -> dict:
+def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint, checkpoint_path: Path) -> dict:
     """The stopped run's rejects before the checkpoint: the resumed summary counts its
     not-written records from them, so they must be there and readable."""
     if checkpoint.next_seq > 0 and not rejects_path.is_file():
@@ -310,7 +364,10 @@ def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint) -> dict:
             exit_code=EXIT_USAGE,
         )
     try:
+        cp.require_rejects_unchanged(checkpoint, path=checkpoint_path, rejects=rejects_path)
         kept = cp.trim_rejects(rejects_path, checkpoint.next_seq)
+    except cp.CheckpointError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
     except OSError as error:
         raise CliError(
             f"cannot read the stopped run's rejects file {rejects_path} ({error.strerror}): fix "

@@ -39,6 +39,10 @@ class Checkpoint:
     next_seq: int
     complete: bool
     version: int = VERSION
+    # The rejects file as it was when this was saved: its first rejects_size bytes hash to
+    # rejects_sha256. Empty in checkpoints from before this check.
+    rejects_size: int = 0
+    rejects_sha256: str = ""
 
 
 def fingerprint(files: Iterable[str]) -> str:
@@ -83,6 +87,25 @@ def require_same_run(
         raise CheckpointError(
             f"{source} changed since checkpoint {path} was written (files, sizes or times "
             "differ): run without --resume to start over"
+        )
+
+
+def require_rejects_unchanged(checkpoint: Checkpoint, *, path: Path, rejects: Path) -> None:
+    """The not-written counts of the stopped run live in its rejects file; if another run
+    (a --dry-run with the same --rejects, say) or an edit changed it, they are wrong."""
+    if not checkpoint.rejects_sha256:
+        return
+    digest = hashlib.sha256()
+    remaining = checkpoint.rejects_size
+    with open(rejects, "rb") as handle:
+        while remaining > 0 and (chunk := handle.read(min(remaining, 1 << 20))):
+            digest.update(chunk)
+            remaining -= len(chunk)
+    if remaining > 0 or digest.hexdigest() != checkpoint.rejects_sha256:
+        raise CheckpointError(
+            f"the rejects file {rejects} changed since checkpoint {path} was saved (another "
+            "run or an edit rewrote it), so the stopped run's not-written records cannot be "
+            "counted: restore it, or run without --resume"
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Iterator
@@ -85,7 +86,16 @@ class RejectsLog:
     def __init__(self, path: Path, *, append: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._handle: IO[str] = open(path, "a" if append else "w", encoding="utf-8")  # noqa: SIM115
+        # A running digest of every byte in the file, saved with each checkpoint, so a
+        # resume can tell the file is still the one the stopped run wrote.
+        self._digest = hashlib.sha256()
+        self.size = 0
+        if append and path.exists():
+            with open(path, "rb") as existing:
+                for chunk in iter(lambda: existing.read(1 << 20), b""):
+                    self._digest.update(chunk)
+                    self.size += len(chunk)
+        self._handle: IO[bytes] = open(path, "ab" if append else "wb")  # noqa: SIM115
 
     def add(
         self,
@@ -119,7 +129,14 @@ class RejectsLog:
             line.encode()
         except UnicodeEncodeError:  # a lone surrogate: \u-escaped, it reads back exactly
             line = exact_json.dumps(entry, ensure_ascii=True)
-        self._handle.write(line + "\n")
+        data = (line + "\n").encode()
+        self._handle.write(data)
+        self._digest.update(data)
+        self.size += len(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
 
     def sync(self) -> None:
         self._handle.flush()

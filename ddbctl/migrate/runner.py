@@ -234,6 +234,8 @@ class Migration:
                 fingerprint=fingerprint,
                 next_seq=max(next_seq, self._resume.next_seq) if not complete else self._next_seq,
                 complete=complete,
+                rejects_size=self._rejects.size,
+                rejects_sha256=self._rejects.sha256,
             ),
         )
         self._saved_seq = next_seq

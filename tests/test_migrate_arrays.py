@@ -104,3 +104,24 @@ def test_an_oversize_array_element_is_rejected_and_the_rest_read(monkeypatch, tm
     [entry] = read_rejects(tmp_path / "r.jsonl")
     assert (entry["position"], entry["code"]) == (1, "oversize")
     assert f"array element ({len(big):,} bytes) is over 1,000 bytes" in entry["reason"]
+
+
+def test_whitespace_between_elements_costs_no_memory():
+    import tracemalloc
+
+    text = b"[1," + b" \n" * (10 << 20) + b"2]" + b" " * (1 << 20)  # 20 MiB between, 1 after
+    tracemalloc.start()
+    try:
+        pieces = list(split_array(io.BytesIO(text), max_element=1 << 20))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [piece.data for piece in pieces] == [b"1", b"2"]
+    assert peak < 1 << 20  # about one read chunk, not the 21 MiB of whitespace
+
+
+def test_an_array_after_more_than_a_read_of_whitespace_is_still_an_array(tmp_path, capsys):
+    text = " \n" * 6000 + "[" + ", ".join(json.dumps(profile(n)) for n in range(3)) + "]"
+    source = write_files(tmp_path / "in", {"a.json": text.encode()})
+    assert migrate(source, tmp_path / "r.jsonl") == 0
+    assert "read 3 = valid (dry run, nothing written) 3 + rejected 0" in capsys.readouterr().out

@@ -411,3 +411,29 @@ def test_a_lone_surrogate_escape_is_a_reject_kept_exactly(tmp_path, capsys):
     [entry] = read_rejects(rejects)
     assert entry["record"]["data"]["name"] == "a\udc00b"
     assert rejects.read_bytes().decode("utf-8")  # the rejects file itself is valid UTF-8
+
+
+def test_a_broken_link_or_fifo_named_json_is_a_reject_not_ignored(tmp_path, capsys):
+    import os
+
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    (source / "b.json").symlink_to(tmp_path / "gone.json")
+    os.mkfifo(source / "c.json")  # never opened: that would wait for a writer forever
+    rejects = tmp_path / "r.jsonl"
+    assert migrate(source, rejects) == 1
+    assert "read 3 = valid (dry run, nothing written) 1 + rejected 2" in capsys.readouterr().out
+    reasons = {entry["location"]: entry["reason"] for entry in read_rejects(rejects)}
+    assert "a symbolic link to a file that does not exist" in reasons[f"{source}/b.json"]
+    assert "not a regular file (a FIFO, socket or device)" in reasons[f"{source}/c.json"]
+
+
+def test_a_fifo_as_source_is_a_usage_error(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "p.jsonl"
+    os.mkfifo(fifo)
+    assert migrate(fifo, tmp_path / "r.jsonl") == 2
+    assert capsys.readouterr().err == (
+        f"ddbctl migrate-profiles: error: {fifo} is not a regular file (a FIFO, socket or "
+        "device): save the profiles to a file and pass that\n"
+    )

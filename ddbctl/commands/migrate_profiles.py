@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ddbctl migrate-profiles: {_skipped_note(files.skipped)}", file=sys.stderr)
 
     rejects = RejectsLog(rejects_path, append=resume.next_seq > 0)
-    total_bytes = sum(os.path.getsize(path) for path in files)
+    total_bytes = sum(_size(path) for path in files)
     try:
         with progress_bar(
             total_bytes=total_bytes, enabled=progress_enabled(), dry_run=args.dry_run
@@ -192,6 +192,13 @@ def run(args: argparse.Namespace) -> int:
     if result.tally.total_rejected or result.tally.total_not_written:
         return EXIT_FAILURE
     return EXIT_OK
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # a broken link: it becomes a reject, and is read as nothing
+        return 0
 
 
 def _skipped_note(names: list[str], *, shown: int = 10) -> str:

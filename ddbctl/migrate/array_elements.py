@@ -22,7 +22,7 @@ from typing import IO
 
 _STRUCTURE = re.compile(rb'["\[\]{},]')
 _IN_STRING = re.compile(rb'["\\]')
-_WHITESPACE = b" \t\r\n"
+_NOT_WHITESPACE = re.compile(rb"[^ \t\r\n]")
 _BOM = b"\xef\xbb\xbf"
 CHUNK_BYTES = 1 << 16
 TAIL_BYTES = 64 * 1024  # how much of a broken array's unread tail a reject keeps
@@ -58,11 +58,16 @@ class _Buffer:
         del self.data[:index]
 
     def skip_whitespace(self, index: int) -> int:
+        """The index of the next byte that is not whitespace (or the end). Whitespace
+        already passed is dropped as it goes, so a long run of it costs no memory."""
         while True:
-            while index < len(self.data) and self.data[index] in _WHITESPACE:
-                index += 1
-            if index < len(self.data) or not self.fill():
-                return index
+            found = _NOT_WHITESPACE.search(self.data, index)
+            if found is not None:
+                return found.start()
+            self.data.clear()
+            index = 0
+            if not self.fill():
+                return 0
 
 
 def split_array(handle: IO[bytes], *, max_element: int) -> Iterator[Piece]:

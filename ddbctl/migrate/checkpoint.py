@@ -49,7 +49,10 @@ def fingerprint(files: Iterable[str]) -> str:
     """Names, sizes and modification times of the input: a changed input cannot be resumed."""
     digest = hashlib.sha256()
     for path in files:
-        status = os.stat(path)
+        try:
+            status = os.stat(path)
+        except FileNotFoundError:
+            status = os.lstat(path)  # a broken link: its own size and time
         digest.update(
             f"{os.path.basename(path)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode()
         )

@@ -15,8 +15,10 @@ straight to ``Decimal``, so no value ever passes through a binary float.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,8 +104,8 @@ def list_files(source: Path) -> FileList:
         try:
             with os.scandir(source) as entries:
                 for entry in entries:
-                    if entry.is_file() and entry.name.endswith(INPUT_SUFFIXES):
-                        names.append(entry.name)
+                    if entry.name.endswith(INPUT_SUFFIXES) and not entry.is_dir():
+                        names.append(entry.name)  # a broken link or FIFO too: it gets a reject
                     elif entry.name.startswith("."):
                         continue  # .DS_Store, .git/ and the like: silently
                     elif entry.is_dir():  # not read, but named: its files are not missed unseen
@@ -122,6 +124,11 @@ def list_files(source: Path) -> FileList:
             )
         return FileList(str(source), sorted(names), sorted(skipped))
     if source.suffix in (".jsonl", ".json"):
+        if not source.is_file():
+            raise SourceError(
+                f"{source} is not a regular file (a FIFO, socket or device): save the profiles "
+                "to a file and pass that"
+            )
         return FileList("", [str(source)])
     raise SourceError(
         f"{source} is neither a directory nor a .json/.jsonl file: pass json_storage/ or a .jsonl"
@@ -141,6 +148,7 @@ class RecordReader:
             size = 0
             records = 0
             try:
+                _require_regular(path)  # before open: opening a FIFO would wait forever
                 with open(path, "rb") as handle:
                     size = os.fstat(handle.fileno()).st_size
                     lines = path.endswith(".jsonl")
@@ -171,18 +179,28 @@ class RecordReader:
 
 
 def _document(index: int, path: str, handle: IO[bytes], size: int) -> Iterator[SourceRecord]:
-    # Read exactly the file: read(16 MiB) would allocate 16 MiB per file.
-    data = handle.read(min(size, 4096) + 1)
-    if data.removeprefix(_BOM).lstrip(_WHITESPACE).startswith(b"["):
+    if _first_byte(handle) == b"[":
         handle.seek(0)
         yield from _array(index, path, handle)
         return
     if size > MAX_DOCUMENT_BYTES:
         yield SourceRecord(index, path, None, problem=_too_big("file"))
         return
-    if len(data) < size:
-        data += handle.read(size - len(data) + 1)  # +1: a file that grew shows as malformed
-    yield parse_document(index, path, None, data)
+    handle.seek(0)
+    # Read exactly the file (+1: a file that grew shows as malformed); read(16 MiB) would
+    # allocate 16 MiB per file.
+    yield parse_document(index, path, None, handle.read(size + 1))
+
+
+def _first_byte(handle: IO[bytes]) -> bytes:
+    """The first byte after a BOM and any amount of whitespace; b"" for an empty file."""
+    chunk = handle.read(4096).removeprefix(_BOM)
+    while chunk:
+        rest = chunk.lstrip(_WHITESPACE)
+        if rest:
+            return rest[:1]
+        chunk = handle.read(1 << 16)
+    return b""
 
 
 def parse_document(index: int, path: str, position: int | None, data: bytes) -> SourceRecord:
@@ -251,6 +269,17 @@ def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
             )
         else:
             yield parse_document(index, path, element, piece.data)
+
+
+def _require_regular(path: str) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise OSError(errno.ENOENT, "a symbolic link to a file that does not exist") from None
+        raise
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
 
 
 def _unreadable(index: int, path: str, error: OSError, *, after: int) -> SourceRecord:

@@ -156,6 +156,9 @@ def test_jsonl_reports_line_numbers_and_skips_blank_lines(tmp_path):
     assert entry["location"] == f"{source} line 3"
     assert entry["position"] == 3
     assert entry["raw_text"] == '{"id": \n'
+    assert entry["reason"] == (  # the record's own line 1, not the newline after it
+        "malformed JSON: Expecting value at line 1 column 7: fix the record in its source file"
+    )
 
 
 def test_broken_array_keeps_earlier_elements_and_rejects_the_rest(tmp_path, capsys):

@@ -175,3 +175,27 @@ def test_a_dry_run_may_not_reuse_a_stopped_runs_rejects_file(jsonl, tmp_path, ca
         )
         == 0
     )
+
+
+def test_a_rejects_link_to_nothing_is_refused(jsonl, tmp_path, capsys):
+    link = tmp_path / "r.jsonl"
+    link.symlink_to(tmp_path / "no-such-dir" / "r.jsonl")
+    assert run(jsonl, "--dry-run", "--rejects", str(link)) == 2
+    assert one_line(capsys).endswith(
+        f"--rejects {link} is a symbolic link to nothing: pass a new file path\n"
+    )
+
+
+def test_a_rejects_file_that_cannot_be_opened_is_one_line(jsonl, tmp_path, monkeypatch, capsys):
+    from ddbctl.commands import migrate_profiles
+
+    def refuse(path, *, append):  # what the checks cannot foresee: say, a full disk or /proc
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(migrate_profiles, "RejectsLog", refuse)
+    rejects = tmp_path / "r.jsonl"
+    assert run(jsonl, "--dry-run", "--rejects", str(rejects)) == 2
+    assert one_line(capsys).endswith(
+        f"--rejects {rejects}: cannot open it (Permission denied): pass a path in a "
+        "writable directory\n"
+    )

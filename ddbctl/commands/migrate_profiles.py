@@ -150,7 +150,14 @@ def run(args: argparse.Namespace) -> int:
     if files.skipped:
         print(f"ddbctl migrate-profiles: {_skipped_note(files.skipped)}", file=sys.stderr)
 
-    rejects = RejectsLog(rejects_path, append=resume.next_seq > 0)
+    try:
+        rejects = RejectsLog(rejects_path, append=resume.next_seq > 0)
+    except OSError as error:  # the checks above cannot foresee everything (a link, /proc)
+        raise CliError(
+            f"--rejects {rejects_path}: cannot open it ({error.strerror or error}): pass a "
+            "path in a writable directory",
+            exit_code=EXIT_USAGE,
+        ) from None
     total_bytes = sum(_size(path) for path in files)
     try:
         with progress_bar(
@@ -261,10 +268,12 @@ def _require_ours(outputs: dict[str, Path | None]) -> None:
         if path is None or not os.path.lexists(path):
             continue
         if not path.is_file():
-            raise CliError(
-                f"{option} {path} exists and is not a regular file: pass a new file path",
-                exit_code=EXIT_USAGE,
+            what = (
+                "is a symbolic link to nothing"
+                if path.is_symlink() and not path.exists()
+                else "exists and is not a regular file"
             )
+            raise CliError(f"{option} {path} {what}: pass a new file path", exit_code=EXIT_USAGE)
         looks_like = _is_checkpoint if option == "--checkpoint" else _is_rejects_file
         if path.stat().st_size and not looks_like(path):
             what = "checkpoint" if option == "--checkpoint" else "rejects file"

@@ -224,10 +224,15 @@ def parse_document(index: int, path: str, position: int | None, data: bytes) -> 
             index,
             path,
             position,
-            problem=Problem(MALFORMED_JSON, "malformed JSON: nothing there (empty)"),
+            problem=Problem(
+                MALFORMED_JSON,
+                "malformed JSON: nothing there (empty): remove it, or put the profile back",
+            ),
         )
     try:
-        value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        # Trailing whitespace off: a record cut short then fails "at line 1 column N" of its
+        # own text, not on the line's newline.
+        value = json.loads(text.rstrip(), parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         problem = too_deep(" (too deep even to parse)")
         return SourceRecord(index, path, position, problem=problem, raw_text=text)
@@ -241,7 +246,9 @@ def parse_document(index: int, path: str, position: int | None, data: bytes) -> 
             index,
             path,
             position,
-            problem=Problem(MALFORMED_JSON, f"malformed JSON: {detail}"),
+            problem=Problem(
+                MALFORMED_JSON, f"malformed JSON: {detail}: fix the record in its source file"
+            ),
             raw_text=text,
         )
     return SourceRecord(index, path, position, value=value)

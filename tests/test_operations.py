@@ -418,3 +418,24 @@ def test_a_long_table_name_override_keeps_every_alarm_name_within_cloudwatchs_li
     assert len(set(names)) == len(names)  # cut, but each still its own
     assert alarm_name("short-name") == "short-name"
     assert alarm_name(long_name + "-x") != alarm_name(long_name + "-y")
+
+
+def test_prod_with_provisioned_capacity_off_has_no_capacity_alarms_or_scaling():
+    import aws_cdk as cdk
+    from aws_cdk.assertions import Template
+
+    from settings import load_environment
+    from stacks.environment import add_environment
+
+    config = load_environment(
+        "prod", {"prod": {"account": "123456789012", "provisioned_capacity": False}}
+    )
+    stacks = add_environment(cdk.App(), config=config)
+    template = Template.from_stack(stacks.applications["agent-matching"]).to_json()
+    resources = template["Resources"].values()
+    tables = [r for r in resources if r["Type"] == "AWS::DynamoDB::GlobalTable"]
+    assert {t["Properties"]["BillingMode"] for t in tables} == {"PAY_PER_REQUEST"}
+    assert not [r for r in resources if r["Type"].startswith("AWS::ApplicationAutoScaling")]
+    alarms = [r for r in resources if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert alarms  # throttles and system errors stay
+    assert not [a for a in alarms if "Capacity" in a["Properties"]["AlarmName"]]

@@ -10,6 +10,7 @@ import sys
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, NagPack
 
+from catalog.samples import SampleDataError
 from compliance import DataLayerChecks
 from settings import ConfigError, EnvironmentConfig, load_environment
 from stacks.environment import add_environment
@@ -33,9 +34,9 @@ def main() -> None:
         config = load_environment(
             app.node.try_get_context("env"), app.node.try_get_context("environments")
         )
-    except ConfigError as error:
+        add_environment(app, config=config)
+    except (ConfigError, SampleDataError) as error:
         sys.exit(f"error: {error}")
-    add_environment(app, config=config)
     cdk.Validations.of(app).add_plugins(*security_checks(app, config))
     app.synth()
 

@@ -73,7 +73,11 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Binary | bytes | bytearray):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, dict):
-        return {key: _jsonable(inner) for key, inner in value.items()}
+        plain = {key: _jsonable(inner) for key, inner in value.items()}
+        for kind in ("SS", "NS", "BS"):  # a set's order changes between runs: sort it, so
+            if isinstance(plain.get(kind), list):  # the properties and hash are stable
+                plain[kind] = sorted(plain[kind])
+        return plain
     if isinstance(value, list | set | frozenset):
         return [_jsonable(inner) for inner in value]
     return value
@@ -291,16 +295,42 @@ def apply_event(
     reports to CloudFormation as FAILED with the message."""
     request = event["RequestType"]
     properties = event.get("ResourceProperties") or {}
-    new = tables_from_properties(properties)
+    try:
+        new = tables_from_properties(properties)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        if request == "Delete":  # never block a stack's deletion over sample data
+            logger.warning("sample data unreadable (%r); nothing deleted", error)
+            return Outcome(written={}, deleted={})
+        raise SeedingError(
+            f"the sample data properties are not in the format this seeder reads ({error!r}): "
+            "deploy the template and the seeder from the same source"
+        ) from None
     if request == "Delete":
         return Outcome(written={}, deleted=remove(client, seeded_keys(new), policy=policy))
     if request not in ("Create", "Update"):
         raise SeedingError(f"unknown RequestType {request!r}")
     check_properties(properties, new)
-    old = tables_from_properties(event.get("OldResourceProperties")) if request == "Update" else []
+    old = _old_tables(event) if request == "Update" else []
     written = upsert(client, new, policy=policy)
     deleted = remove(client, stale_keys(old, new), policy=policy)
     return Outcome(written=written, deleted=deleted)
+
+
+def _old_tables(event: Mapping[str, Any]) -> list[SeedTable]:
+    """The previous sample set, for cleaning up what it had extra. Only tables still
+    seeded: the role no longer reaches a table that left the set (a `table_names`
+    rename, say), and failing there would fail the deploy and then its rollback. Old
+    properties this code cannot read (an older format) mean nothing to clean up."""
+    try:
+        old = tables_from_properties(event.get("OldResourceProperties"))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        logger.warning("old sample data unreadable (%r); its extra items are left", error)
+        return []
+    current = {table.table_name for table in tables_from_properties(event["ResourceProperties"])}
+    for table in old:
+        if table.table_name not in current:
+            logger.warning("%s is no longer seeded; its sample items are left", table.table_name)
+    return [table for table in old if table.table_name in current]
 
 
 def handle_event(

@@ -128,6 +128,32 @@ def test_ttl_attributes_are_absent_or_far_in_the_future():
             "item.progress.percentage is a float: write it as Decimal('...') or int",
         ),
         ("agent-profiles", {"blob": "x" * 410_000}, "bytes; DynamoDB's limit is 409600"),
+        (
+            "agent-profiles",
+            {"id": "a" * 2049},
+            "key attribute 'id' is 2049 bytes; DynamoDB allows 2048 there",
+        ),
+        (
+            "request_processing_logs",
+            {"timestamp": "t" * 1025},
+            "key attribute 'timestamp' is 1025 bytes; DynamoDB allows 1024 there",
+        ),
+        (  # an index's partition key: the same 2048
+            "OpportunitySessions",
+            {"status": "s" * 2049},
+            "key attribute 'status' is 2049 bytes",
+        ),
+        ("agent-profiles", {"skills": set()}, "item.skills is an empty set"),
+        ("agent-profiles", {"": "x"}, "item has an empty attribute name"),
+        ("agent-profiles", {"meta": {"": 1}}, "item.meta has an empty attribute name"),
+        (
+            "agent-profiles",
+            {"averagePrice": Decimal("1." + "1" * 38)},
+            "item.averagePrice has more than 38 significant digits",
+        ),
+        ("agent-profiles", {"averagePrice": Decimal("1e200")}, "between 1e-130 and 1e126"),
+        ("agent-profiles", {"averagePrice": Decimal("NaN")}, "DynamoDB numbers are finite"),
+        ("agent-profiles", {"ratings": {Decimal("1e-200")}}, "between 1e-130 and 1e126"),
     ],
 )
 def test_validator_names_each_kind_of_problem(table_key, change, problem):

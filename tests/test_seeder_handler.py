@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 
@@ -226,6 +227,66 @@ def test_properties_are_deterministic_and_hash_the_tables():
     assert first == second
     assert first[PROPERTY_HASH] == sample_data_hash(first[PROPERTY_TABLES])
     assert json.dumps(first)  # plain JSON: nothing CloudFormation cannot carry
+
+
+def test_a_set_in_the_sample_data_serializes_the_same_in_every_process():
+    """Set order follows string hashing, which changes per process (PYTHONHASHSEED): the
+    properties, and so the hash, must not, or every deploy would re-seed."""
+    code = (
+        "import json; from decimal import Decimal; from tests.test_seeder_handler import *; "
+        "samples = dict(SAMPLES); item = dict(SAMPLES['agent-profiles'][0]); "
+        "item['skills'] = {'plumbing', 'gas', 'tiling', 'roofing', 'heating'}; "
+        "item['scores'] = {Decimal('10'), Decimal('9.5'), Decimal('2')}; "
+        "samples['agent-profiles'] = (item,); print(properties(samples)[PROPERTY_HASH])"
+    )
+    hashes = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(hashes) == 1
+
+
+def test_an_update_leaves_a_table_that_left_the_sample_set_alone(client):
+    """After a `table_names` rename the role reaches only the new name: deleting the old
+    set's keys there would fail the deploy (and its rollback)."""
+    old = properties()
+    handle_event(event("Create", old), client=client)
+    renamed = {**NAMES, "agent-profiles": "agent-profiles-adopted"}
+    create_table(client, catalog.table("agent-profiles"), table_name="agent-profiles-adopted")
+    new = build_properties(table_names=renamed)
+    calls = []
+    client.meta.events.register(
+        "provide-client-params.dynamodb.BatchWriteItem",
+        lambda params, **_: calls.append(list(params["RequestItems"])),
+    )
+    response = handle_event(event("Update", new, old), client=client)
+    assert response["Data"]["ItemsDeleted"] == 0
+    assert ["agent-profiles-adopted"] in calls  # the hook sees the writes...
+    assert ["dev-agent-profiles"] not in calls  # ...and none went here: the role may not
+    assert len(contents(client)["agent-profiles-adopted"]) == len(SAMPLES["agent-profiles"])
+
+
+@pytest.mark.parametrize(
+    "old", [{"Tables": [{"Table": "x"}]}, {"Tables": "not a list"}], ids=["older", "garbled"]
+)
+def test_old_properties_in_another_format_mean_nothing_to_clean_up(old, client):
+    new = properties()
+    response = handle_event(event("Update", new, old), client=client)
+    assert response["Data"] == {"ItemsWritten": TOTAL, "ItemsDeleted": 0}
+
+
+def test_new_properties_in_another_format_are_one_clear_reason(client):
+    with pytest.raises(SeedingError, match="not in the format this seeder reads"):
+        handle_event(event("Create", {"Tables": [{"Table": "x"}]}), client=client)
+    # ... but a Delete never blocks the stack's deletion over them.
+    response = handle_event(event("Delete", {"Tables": "garbled"}), client=client)
+    assert response["Data"] == {"ItemsWritten": 0, "ItemsDeleted": 0}
 
 
 def load_handler_module():

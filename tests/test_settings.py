@@ -189,3 +189,33 @@ def test_cdk_cli_synth_with_unknown_env_names_the_valid_ones(tmp_path):
         "error: unknown environment 'prd': use --context env=dev, env=staging or env=prod"
         in result.stderr.splitlines()
     )
+
+
+def test_app_reports_sample_data_that_does_not_fit_in_one_line(tmp_path):
+    """A bad sample item fails synth with a line naming it, not a traceback."""
+    code = (
+        "from catalog import samples; from ddbio import seeding\n"
+        "bad = dict(samples.SAMPLES)\n"
+        "bad['OpportunitySessions'] = "
+        "({**samples.SAMPLES['OpportunitySessions'][0], 'estimatedARR': '180000'},)\n"
+        "seeding.build_properties.__kwdefaults__['samples'] = bad\n"
+        "import app; app.main()\n"
+    )
+    environments = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"]
+    context = {"env": "dev", "environments": environments}
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: 1 sample data problem(s): OpportunitySessions[0]: ")
+    assert "'estimatedARR' must be N" in lines[0]
+    assert lines[0].endswith("(fix catalog/samples/)")

@@ -14,6 +14,10 @@ from typing import Any
 from catalog.model import AttributeType, TableSpec
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit.
+MAX_PARTITION_KEY_BYTES = 2048  # for the table's and every index's partition key
+MAX_SORT_KEY_BYTES = 1024  # for the table's and every index's sort key
+MAX_DIGITS = 38
+MIN_MAGNITUDE, MAX_MAGNITUDE = Decimal("1e-130"), Decimal("1e126")
 _ACCEPTED = {
     AttributeType.STRING: (str,),
     AttributeType.NUMBER: (int, Decimal),
@@ -57,9 +61,62 @@ def _floats(value: Any, path: str) -> Iterable[str]:
             yield from _floats(inner, f"{path}[{position}]")
 
 
+def _value_problems(value: Any, path: str) -> Iterable[str]:
+    """What DynamoDB refuses anywhere in an item, found before a deploy does: numbers
+    beyond its precision or range, empty sets, empty map keys."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+        if not number.is_finite():
+            yield f"{path} is {number}: DynamoDB numbers are finite"
+        elif number and not MIN_MAGNITUDE <= abs(number) < MAX_MAGNITUDE:
+            yield f"{path} is {number}: DynamoDB numbers lie between 1e-130 and 1e126"
+        elif _significant_digits(number) > MAX_DIGITS:
+            yield f"{path} has more than {MAX_DIGITS} significant digits: round it"
+    elif isinstance(value, set | frozenset):
+        if not value:
+            yield f"{path} is an empty set: DynamoDB has no empty sets; leave it out"
+        for member in sorted(value, key=repr):
+            yield from _value_problems(member, f"{path}{{{member!r}}}")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            if not key:
+                yield f"{path} has an empty attribute name: name it"
+            yield from _value_problems(inner, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for position, inner in enumerate(value):
+            yield from _value_problems(inner, f"{path}[{position}]")
+
+
+def _significant_digits(number: Decimal) -> int:
+    """Without ``normalize()``: it rounds to the context's 28 digits first."""
+    digits = number.as_tuple().digits
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    return max(len(digits) - trailing, 1)
+
+
+def _key_size_problems(spec: TableSpec, item: Mapping[str, Any]) -> Iterable[str]:
+    keys = [(spec.partition_key, spec.sort_key)]
+    keys += [(index.partition_key, index.sort_key) for index in spec.global_indexes]
+    limits: dict[str, int] = {}
+    for partition, sort in keys:
+        limits[partition.name] = min(limits.get(partition.name, 1 << 30), MAX_PARTITION_KEY_BYTES)
+        if sort is not None:
+            limits[sort.name] = min(limits.get(sort.name, 1 << 30), MAX_SORT_KEY_BYTES)
+    for name, limit in limits.items():
+        value = item.get(name)
+        size = len(value.encode("utf-8")) if isinstance(value, str) else None
+        if isinstance(value, bytes | bytearray):
+            size = len(value)
+        if size is not None and size > limit:
+            yield f"key attribute {name!r} is {size} bytes; DynamoDB allows {limit} there"
+
+
 def item_problems(spec: TableSpec, item: Mapping[str, Any]) -> list[str]:
     """Everything wrong with one item for ``spec``; empty when it fits."""
-    problems = []
+    problems = list(_value_problems(dict(item), "item"))
+    problems += _key_size_problems(spec, item)
     required = [spec.partition_key] + ([spec.sort_key] if spec.sort_key else [])
     for attribute in required:
         if attribute.name not in item:

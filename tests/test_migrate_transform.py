@@ -228,3 +228,12 @@ def test_serializer_refuses_numbers_dynamodb_cannot_hold_like_boto3(value):
         TypeSerializer().serialize(value)
     with pytest.raises(ArithmeticError):
         serialize({"a": value})
+
+
+def test_number_size_counts_all_38_digits_not_the_contexts_28():
+    from decimal import Decimal
+
+    from ddbctl.migrate.validate import attribute_size
+
+    assert attribute_size(Decimal("1." + "1" * 37)) == 20  # 38 digits: 19 bytes + 1
+    assert attribute_size(Decimal("1200")) == attribute_size(Decimal("12")) == 2  # zeros trimmed

@@ -139,7 +139,9 @@ def attribute_size(value: Any, depth: int = 0) -> int:
     if isinstance(value, bool) or value is None:
         return 1
     if isinstance(value, int | Decimal):
-        digits = len(Decimal(value).normalize().as_tuple().digits)
+        # Not normalize(): it rounds to the context's 28 digits, and DynamoDB keeps 38.
+        raw = Decimal(value).as_tuple().digits
+        digits = max(len(bytes(raw).strip(b"\0")), 1)
         return (digits + 1) // 2 + 1
     return len(str(value))
 

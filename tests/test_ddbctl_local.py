@@ -553,13 +553,14 @@ def test_a_server_ignoring_sigterm_is_killed():
         process.wait()
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["verify", "--env", "dev", "--endpoint-url", "URL"],
-        ["query", "pending-requests", "--endpoint-url", "URL"],
-    ],
-)
+ENDPOINT_COMMANDS = [
+    ["verify", "--env", "dev", "--endpoint-url", "URL"],
+    ["query", "pending-requests", "--endpoint-url", "URL"],
+    ["seed", "--env", "dev", "--endpoint-url", "URL"],
+]
+
+
+@pytest.mark.parametrize("argv", ENDPOINT_COMMANDS)
 def test_nothing_behind_a_local_endpoint_fails_fast(argv, capsys):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -596,24 +597,15 @@ def web_server():
     server.server_close()
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["verify", "--env", "dev", "--endpoint-url", "URL"],
-        ["query", "pending-requests", "--endpoint-url", "URL"],
-        ["seed", "--env", "dev", "--endpoint-url", "URL"],
-    ],
-)
+@pytest.mark.parametrize("argv", ENDPOINT_COMMANDS)
 def test_a_web_server_on_the_port_is_not_taken_for_dynamodb(web_server, argv, capsys):
     assert not local_server.is_dynamodb(web_server)
     assert main([web_server if word == "URL" else word for word in argv]) == 1
     assert f"nothing answers like DynamoDB at {web_server}" in one_line_error(capsys)
 
 
-def test_seed_and_migrate_check_a_local_endpoint_first(tmp_path, capsys):
+def test_migrate_checks_a_local_endpoint_first(tmp_path, capsys):
     url = f"http://127.0.0.1:{free_port()}"
-    assert main(["seed", "--env", "dev", "--endpoint-url", url]) == 1
-    assert f"nothing answers like DynamoDB at {url}" in one_line_error(capsys)
     source = tmp_path / "p.jsonl"
     source.write_text('{"id": "agent-1"}\n')
     argv = ["migrate-profiles", str(source), "--env", "dev", "--endpoint-url", url]

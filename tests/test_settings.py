@@ -144,10 +144,12 @@ def test_unreadable_cdk_json_is_one_line(tmp_path):
         load_from_cdk_json("dev", path=broken)
 
 
-def run_app(context: dict, tmp_path):
+def run_app(context: dict, tmp_path, *, code: str | None = None):
+    """app.py in a child process (the jsii kernel reads context when it starts); ``code``
+    runs instead of the file, to prepare something first."""
     env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
     return subprocess.run(
-        [sys.executable, "app.py"],
+        [sys.executable, "app.py"] if code is None else [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -202,17 +204,7 @@ def test_app_reports_sample_data_that_does_not_fit_in_one_line(tmp_path):
         "import app; app.main()\n"
     )
     environments = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"]
-    context = {"env": "dev", "environments": environments}
-    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_app({"env": "dev", "environments": environments}, tmp_path, code=code)
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr

@@ -26,7 +26,18 @@ from ddbctl.errors import EXIT_USAGE, CliError
 _NAME = re.compile(r"#(\w+)")
 _VALUE = re.compile(r":(\w+)")
 _serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+
+
+class _ExactDeserializer(TypeDeserializer):
+    """boto3's, but a number becomes ``Decimal(text)`` without its 38-digit context:
+    DynamoDB sends 38 significant digits spelled out with up to 126 zeros
+    (``9...9E+88`` arrives as 126 digits), which that context rejects as Rounded."""
+
+    def _deserialize_n(self, value: str) -> Decimal:
+        return Decimal(value)
+
+
+_deserializer = _ExactDeserializer()
 
 
 def usage(pattern: AccessPattern) -> str:

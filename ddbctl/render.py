@@ -53,9 +53,13 @@ def cell(value: Any) -> str:
     """One line, at most ``MAX_CELL`` characters: control characters (a newline in a value)
     are escaped as JSON would, so a row never breaks across lines."""
     value = plain(value)
-    text = value if isinstance(value, str) else exact_json.dumps(value)
-    if any(ord(char) < 0x20 or char == "\x7f" for char in text):
-        text = json.dumps(text, ensure_ascii=False)[1:-1]
+    if isinstance(value, str):
+        text = value
+        if any(ord(char) < 0x20 for char in text):
+            text = json.dumps(text, ensure_ascii=False)[1:-1]
+    else:
+        text = exact_json.dumps(value)  # escapes control characters itself
+    text = text.replace("\x7f", "\\u007f")  # DEL, which json leaves as it is
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 

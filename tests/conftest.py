@@ -31,6 +31,13 @@ from settings import ENVIRONMENT_NAMES, EnvironmentConfig, load_from_cdk_json  #
 from stacks.environment import EnvironmentStacks, add_environment  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path, monkeypatch):
+    """ddbctl's default outputs (local server records, migrate rejects) go to a temporary
+    state directory, never the developer's .ddbctl/."""
+    monkeypatch.setenv("DDBCTL_STATE_DIR", str(tmp_path / "ddbctl-state"))
+
+
 @dataclass(frozen=True)
 class Synthesized:
     config: EnvironmentConfig

@@ -22,12 +22,14 @@ def test_trim_keeps_only_entries_before_the_checkpoint_and_drops_a_torn_line(tmp
     rejects.write_text(
         entry(0) + entry(3, "not_written", "throttled") + entry(5) + entry(2) + '{"seq": 1, "ki'
     )
-    kept = cp.trim_rejects(rejects, 4)
+    trimmed = cp.trim_rejects(rejects, 4)
     assert [json.loads(line)["seq"] for line in rejects.read_text().splitlines()] == [0, 3, 2]
-    assert kept == {
+    assert trimmed.kept == {
         ("rejected", "missing_id"): (2, "why 0"),
         ("not_written", "throttled"): (1, "why 3"),
     }
+    left = rejects.read_bytes()  # what the next checkpoint will vouch for
+    assert (trimmed.size, trimmed.sha256) == (len(left), hashlib.sha256(left).hexdigest())
 
 
 def test_save_replaces_atomically_and_load_round_trips(tmp_path):
@@ -203,3 +205,30 @@ def test_resume_refuses_a_rejects_file_changed_since_the_checkpoint(resumable, c
     rejects.write_text(original + entry(5))  # restored (with a later line, as runs leave it)
     assert cp.load(checkpoint).rejects_size == len(original)
     cp.require_rejects_unchanged(cp.load(checkpoint), path=checkpoint, rejects=rejects)
+
+
+def test_a_resume_that_stops_early_can_itself_be_resumed(resumable, capsys):
+    """--resume trims the rejects file first; if it then stops (nothing at the endpoint),
+    the checkpoint must already vouch for the shorter file."""
+    _, checkpoint, argv = resumable
+    rejects = checkpoint.with_name("r.jsonl")
+    written = entry(0, "not_written", "throttled") + entry(1)  # seq 1: at next_seq, trimmed
+    rejects.write_text(written)
+    saved = cp.load(checkpoint)
+    cp.save(
+        checkpoint,
+        cp.Checkpoint(
+            **{
+                **saved.__dict__,
+                "rejects_size": len(written),
+                "rejects_sha256": hashlib.sha256(written.encode()).hexdigest(),
+            }
+        ),
+    )
+    closed = ["--endpoint-url", "http://127.0.0.1:1"]
+    assert main([*argv, "--env", "dev", *closed]) == 1  # stops after the trim
+    assert "nothing answers like DynamoDB" in one_line_error(capsys)
+    assert rejects.read_text() == entry(0, "not_written", "throttled")
+    after = cp.load(checkpoint)
+    assert after.rejects_size == len(rejects.read_bytes())
+    cp.require_rejects_unchanged(after, path=checkpoint, rejects=rejects)  # resumable again

@@ -199,3 +199,15 @@ def test_a_rejects_file_that_cannot_be_opened_is_one_line(jsonl, tmp_path, monke
         f"--rejects {rejects}: cannot open it (Permission denied): pass a path in a "
         "writable directory\n"
     )
+
+
+def test_a_rejects_file_whose_first_entry_is_over_a_mebibyte_is_still_ours(tmp_path, capsys):
+    source = tmp_path / "p.jsonl"
+    big = profile(1, description="x" * 1_200_000)  # oversize: its entry keeps it whole
+    source.write_text(json.dumps(big) + "\n" + json.dumps(profile(2)) + "\n")
+    rejects = tmp_path / "r.jsonl"
+    argv = ["migrate-profiles", str(source), "--env", "dev", "--dry-run", "--rejects"]
+    assert main([*argv, str(rejects)]) == 1
+    assert rejects.stat().st_size > 1 << 20  # one entry, longer than a MiB
+    assert main([*argv, str(rejects)]) == 1  # the same run again: not refused as foreign
+    assert "read 2 = valid (dry run, nothing written) 1 + rejected 1" in capsys.readouterr().out

@@ -55,3 +55,18 @@ def test_tables_lines_up_the_longest_staging_name(capsys):
     lines = capsys.readouterr().out.splitlines()
     starts = {line.index("indexes:") for line in lines}
     assert len(lines) == 6 and len(starts) == 1  # one column, however long the name
+
+
+def test_del_is_escaped_once_in_strings_and_in_structures():
+    assert cell("a\x7fb") == "a\\u007fb"
+    assert cell({"a": "x\x7fy"}) == '{"a": "x\\u007fy"}'  # not the whole JSON escaped again
+
+
+def test_query_reads_a_number_dynamodb_spells_out_in_126_digits():
+    from ddbctl.access import deserialize
+
+    wide = "99999999999999999999999999999999999999" + "0" * 88  # 38 digits, then E+88
+    item = deserialize({"n": {"N": wide}, "ns": {"NS": [wide, "1"]}})
+    assert item["n"] == Decimal("99999999999999999999999999999999999999E+88")
+    assert to_json(item["n"]) == wide  # every digit, as DynamoDB sent it
+    assert item["ns"] == {Decimal(wide), Decimal(1)}

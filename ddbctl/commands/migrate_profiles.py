@@ -12,8 +12,9 @@ one of the input files, is the other output, or cannot be written); 130 interrup
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -291,14 +292,19 @@ def _is_checkpoint(path: Path) -> bool:
         return False
 
 
+# How every entry RejectsLog writes begins; an entry can be megabytes long (an oversize
+# record is kept whole), so the start is what identifies the file.
+_REJECTS_ENTRY_START = re.compile(rb'\{"seq": \d+, "kind": "(rejected|not_written)", ')
+
+
 def _is_rejects_file(path: Path) -> bool:
-    """Its first line is one of our entries (the rest is judged when it is read back)."""
+    """Its first line begins like one of our entries (the rest is judged when read back)."""
     try:
         with open(path, "rb") as handle:
-            entry = json.loads(handle.readline(1 << 20))
-    except (OSError, ValueError):
+            start = handle.read(64)
+    except OSError:
         return False
-    return isinstance(entry, dict) and {"seq", "kind", "code", "reason"} <= entry.keys()
+    return _REJECTS_ENTRY_START.match(start) is not None
 
 
 def _refuse_a_stopped_runs_rejects(rejects: Path) -> None:
@@ -381,7 +387,16 @@ def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint, checkpoint_path
         )
     try:
         cp.require_rejects_unchanged(checkpoint, path=checkpoint_path, rejects=rejects_path)
-        kept = cp.trim_rejects(rejects_path, checkpoint.next_seq)
+        trimmed = cp.trim_rejects(rejects_path, checkpoint.next_seq)
+        # The file is shorter now: record that at once, so a resume that stops before its
+        # first save (endpoint down, say) can itself be resumed.
+        cp.save(
+            checkpoint_path,
+            dataclasses.replace(
+                checkpoint, rejects_size=trimmed.size, rejects_sha256=trimmed.sha256
+            ),
+        )
+        kept = trimmed.kept
     except cp.CheckpointError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
     except OSError as error:

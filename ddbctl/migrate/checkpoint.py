@@ -121,17 +121,26 @@ def save(path: Path, checkpoint: Checkpoint) -> None:
     os.replace(temporary, path)
 
 
-def trim_rejects(path: Path, next_seq: int) -> dict[tuple[str, str], tuple[int, str]]:
+@dataclass(frozen=True)
+class Trimmed:
+    """What is left of the rejects file: its entries as {(kind, code): (count, first
+    reason)}, and its size and sha256 for the next checkpoint."""
+
+    kept: dict[tuple[str, str], tuple[int, str]]
+    size: int
+    sha256: str
+
+
+def trim_rejects(path: Path, next_seq: int) -> Trimmed:
     """Keep only rejects-file lines for records before ``next_seq`` (a torn last line is
-    dropped too); return the kept lines as {(kind, code): (count, first reason)}."""
+    dropped too)."""
     kept: dict[tuple[str, str], tuple[int, str]] = {}
+    digest = hashlib.sha256()
+    size = 0
     if not path.exists():
-        return kept
+        return Trimmed(kept, size, digest.hexdigest())
     temporary = path.with_name(path.name + ".tmp")
-    with (
-        open(path, encoding="utf-8", errors="replace") as source,
-        open(temporary, "w", encoding="utf-8") as target,
-    ):
+    with open(path, "rb") as source, open(temporary, "wb") as target:
         for line in source:
             try:
                 entry = json.loads(line)
@@ -141,10 +150,13 @@ def trim_rejects(path: Path, next_seq: int) -> dict[tuple[str, str], tuple[int, 
             except (ValueError, KeyError, TypeError):
                 continue
             if isinstance(seq, int) and seq < next_seq:
-                target.write(line if line.endswith("\n") else line + "\n")
+                line = line if line.endswith(b"\n") else line + b"\n"
+                target.write(line)
+                digest.update(line)
+                size += len(line)
                 count, first = kept.get(key, (0, reason))
                 kept[key] = (count + 1, first)
         target.flush()
         os.fsync(target.fileno())
     os.replace(temporary, path)
-    return kept
+    return Trimmed(kept, size, digest.hexdigest())

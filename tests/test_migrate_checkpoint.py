@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 
@@ -181,22 +182,25 @@ def test_resume_past_an_unreadable_input_file_is_refused(resumable, capsys):
     assert err.endswith("fix those files and run without --resume\n")
 
 
+def vouch_for(checkpoint, rejects_text: str) -> None:
+    """Record in the checkpoint that the rejects file held ``rejects_text``, as a run does."""
+    data = rejects_text.encode()
+    cp.save(
+        checkpoint,
+        dataclasses.replace(
+            cp.load(checkpoint),
+            rejects_size=len(data),
+            rejects_sha256=hashlib.sha256(data).hexdigest(),
+        ),
+    )
+
+
 def test_resume_refuses_a_rejects_file_changed_since_the_checkpoint(resumable, capsys):
     _, checkpoint, argv = resumable
     rejects = checkpoint.with_name("r.jsonl")
     original = entry(0, "not_written", "throttled")
     rejects.write_text(original)
-    saved = cp.load(checkpoint)
-    cp.save(
-        checkpoint,
-        cp.Checkpoint(
-            **{
-                **saved.__dict__,
-                "rejects_size": len(original),
-                "rejects_sha256": hashlib.sha256(original.encode()).hexdigest(),
-            }
-        ),
-    )
+    vouch_for(checkpoint, original)
     rejects.write_text(entry(0))  # rewritten, say by a dry run: the not-written entry is gone
     assert main([*argv, "--env", "dev"]) == 2
     err = one_line_error(capsys)
@@ -214,17 +218,7 @@ def test_a_resume_that_stops_early_can_itself_be_resumed(resumable, capsys):
     rejects = checkpoint.with_name("r.jsonl")
     written = entry(0, "not_written", "throttled") + entry(1)  # seq 1: at next_seq, trimmed
     rejects.write_text(written)
-    saved = cp.load(checkpoint)
-    cp.save(
-        checkpoint,
-        cp.Checkpoint(
-            **{
-                **saved.__dict__,
-                "rejects_size": len(written),
-                "rejects_sha256": hashlib.sha256(written.encode()).hexdigest(),
-            }
-        ),
-    )
+    vouch_for(checkpoint, written)
     closed = ["--endpoint-url", "http://127.0.0.1:1"]
     assert main([*argv, "--env", "dev", *closed]) == 1  # stops after the trim
     assert "nothing answers like DynamoDB" in one_line_error(capsys)

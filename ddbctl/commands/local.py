@@ -296,7 +296,8 @@ def _require_catalog_shape(
         drift = [
             f"{check.name}: {check.detail}"
             for check in report.checks
-            if check.status == FAILED and (check.name == "key schema" or check.name[:6] == "index ")
+            if check.status == FAILED
+            and (check.name == "key schema" or check.name.startswith("index "))
         ]
         if drift:
             start_clean = (

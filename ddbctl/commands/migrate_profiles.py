@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -24,8 +23,9 @@ from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
+from ddbctl.migrate.outputs import OutputError, check_outputs
 from ddbctl.migrate.problems import UNREADABLE
-from ddbctl.migrate.reader import INPUT_SUFFIXES, FileList, SourceError, list_files
+from ddbctl.migrate.reader import SourceError, list_files
 from ddbctl.migrate.report import (
     REJECTED,
     RejectsLog,
@@ -123,13 +123,12 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run
         else (args.checkpoint or rejects_path.with_name(rejects_path.name + ".checkpoint"))
     )
-    outputs = {"--rejects": rejects_path, "--checkpoint": checkpoint_path}
-    _refuse_overwriting_the_input(args.source, files, outputs)
-    _refuse_one_file_for_both(rejects_path, checkpoint_path)
-    _require_writable(outputs)
-    _require_ours(outputs)
-    if args.dry_run:
-        _refuse_a_stopped_runs_rejects(rejects_path)
+    try:
+        check_outputs(
+            source=args.source, files=files, rejects=rejects_path, checkpoint=checkpoint_path
+        )
+    except OutputError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
     try:
         identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
     except OSError as error:
@@ -216,133 +215,6 @@ def _skipped_note(names: list[str], *, shown: int = 10) -> str:
         f"skipped {len(names)} entr{'y' if len(names) == 1 else 'ies'} that are not .json or "
         f".jsonl files (subdirectories are not read): {listed}{more}"
     )
-
-
-def _refuse_overwriting_the_input(
-    source: Path, files: FileList, outputs: dict[str, Path | None]
-) -> None:
-    """The rejects file is truncated and the checkpoint deleted before anything is read:
-    pointed at an input file, either would destroy the input."""
-    directory = os.path.realpath(source) if source.is_dir() else None
-    for option, path in outputs.items():
-        if path is None:
-            continue
-        if path.exists():
-            is_input = path.is_file() and _same_as_any(path, files)
-        else:  # a new file in a directory SOURCE: the next run or a --resume would read it
-            is_input = os.path.dirname(os.path.realpath(path)) == directory and path.name.endswith(
-                INPUT_SUFFIXES
-            )
-        if is_input:
-            raise CliError(
-                f"{option} {path} is one of SOURCE's input files and would be overwritten: "
-                f"pass a {option} path outside SOURCE",
-                exit_code=EXIT_USAGE,
-            )
-
-
-def _same_as_any(path: Path, files: FileList) -> bool:
-    """Same file by device and inode (os.path.samefile), so symlinks and hard links count."""
-    status = path.stat()
-    return any(os.path.samestat(status, os.stat(name)) for name in files)
-
-
-def _refuse_one_file_for_both(rejects: Path, checkpoint: Path | None) -> None:
-    """One file as both would hold neither: each save replaces what the other wrote."""
-    if checkpoint is None:
-        return
-    same = os.path.realpath(rejects) == os.path.realpath(checkpoint) or (
-        rejects.exists() and checkpoint.exists() and os.path.samefile(rejects, checkpoint)
-    )
-    if same:
-        raise CliError(
-            f"--rejects and --checkpoint are the same file ({rejects}): give them different "
-            "paths (or drop --checkpoint to use the rejects file's name + .checkpoint)",
-            exit_code=EXIT_USAGE,
-        )
-
-
-def _require_ours(outputs: dict[str, Path | None]) -> None:
-    """A run empties the rejects file and replaces the checkpoint. Only ever do that to a
-    file this command wrote: never to /dev/null, a README or someone's data."""
-    for option, path in outputs.items():
-        if path is None or not os.path.lexists(path):
-            continue
-        if not path.is_file():
-            what = (
-                "is a symbolic link to nothing"
-                if path.is_symlink() and not path.exists()
-                else "exists and is not a regular file"
-            )
-            raise CliError(f"{option} {path} {what}: pass a new file path", exit_code=EXIT_USAGE)
-        looks_like = _is_checkpoint if option == "--checkpoint" else _is_rejects_file
-        if path.stat().st_size and not looks_like(path):
-            what = "checkpoint" if option == "--checkpoint" else "rejects file"
-            raise CliError(
-                f"{option} {path} is not a ddbctl {what}, and a run would overwrite it: pass "
-                "a new path (or delete the file if you are sure)",
-                exit_code=EXIT_USAGE,
-            )
-
-
-def _is_checkpoint(path: Path) -> bool:
-    try:
-        return cp.load(path) is not None
-    except (cp.CheckpointError, OSError):
-        return False
-
-
-# How every entry RejectsLog writes begins; an entry can be megabytes long (an oversize
-# record is kept whole), so the start is what identifies the file.
-_REJECTS_ENTRY_START = re.compile(rb'\{"seq": \d+, "kind": "(rejected|not_written)", ')
-
-
-def _is_rejects_file(path: Path) -> bool:
-    """Its first line begins like one of our entries (the rest is judged when read back)."""
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(64)
-    except OSError:
-        return False
-    return _REJECTS_ENTRY_START.match(start) is not None
-
-
-def _refuse_a_stopped_runs_rejects(rejects: Path) -> None:
-    """A dry run rewrites its rejects file; a stopped run's --resume needs that file."""
-    checkpoint = rejects.with_name(rejects.name + ".checkpoint")
-    if _is_checkpoint(checkpoint) and not cp.load(checkpoint).complete:
-        raise CliError(
-            f"--rejects {rejects} belongs to a stopped run that --resume can continue "
-            f"({checkpoint}): give the dry run another --rejects path",
-            exit_code=EXIT_USAGE,
-        )
-
-
-def _require_writable(outputs: dict[str, Path | None]) -> None:
-    """Fail before anything is written (to disk or the table) if an output cannot be."""
-    for option, path in outputs.items():
-        if path is None:
-            continue
-        if path.is_dir():
-            raise CliError(
-                f"{option} {path} is a directory: pass a file path, such as {path / 'x'}",
-                exit_code=EXIT_USAGE,
-            )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CliError(
-                f"{option} {path}: cannot create its directory {path.parent} "
-                f"({error.strerror}): pass a path in a writable directory",
-                exit_code=EXIT_USAGE,
-            ) from None
-        if not os.access(path.parent, os.W_OK | os.X_OK) or (
-            path.exists() and not os.access(path, os.W_OK)
-        ):
-            raise CliError(
-                f"{option} {path} is not writable: pass a path in a writable directory",
-                exit_code=EXIT_USAGE,
-            )
 
 
 def _resume_point(

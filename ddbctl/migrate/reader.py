@@ -151,9 +151,12 @@ class RecordReader:
                 _require_regular(path)  # before open: opening a FIFO would wait forever
                 with open(path, "rb") as handle:
                     size = os.fstat(handle.fileno()).st_size
-                    lines = path.endswith(".jsonl")
-                    parts = self._lines(index, path, handle, start) if lines else None
-                    for record in parts or _document(index, path, handle, size):
+                    parts = (
+                        self._lines(index, path, handle, start)
+                        if path.endswith(".jsonl")
+                        else _document(index, path, handle, size)
+                    )
+                    for record in parts:
                         records += 1
                         yield record
             except OSError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,24 @@ def summary_lines(
     return lines
 
 
+# How every entry RejectsLog writes begins; an entry can be megabytes long (an oversize
+# record is kept whole), so the start is what identifies the file.
+_ENTRY_START = re.compile(
+    rb'\{"seq": \d+, "kind": "(' + REJECTED.encode() + b"|" + NOT_WRITTEN.encode() + rb')", '
+)
+
+
+def is_rejects_file(path: Path) -> bool:
+    """Its first line begins like one of :class:`RejectsLog`'s entries (the rest is judged
+    when it is read back)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(64)
+    except OSError:
+        return False
+    return _ENTRY_START.match(start) is not None
+
+
 class RejectsLog:
     """JSON Lines, one entry per record not written: where it came from, why, and the record
     itself (``record``) or, when it was not parseable JSON, its text (``raw_text``).
@@ -124,12 +143,10 @@ class RejectsLog:
             entry["raw_text"] = raw_text
         else:
             entry["record"] = record
-        line = exact_json.dumps(entry)
         try:
-            line.encode()
+            data = (exact_json.dumps(entry) + "\n").encode()
         except UnicodeEncodeError:  # a lone surrogate: \u-escaped, it reads back exactly
-            line = exact_json.dumps(entry, ensure_ascii=True)
-        data = (line + "\n").encode()
+            data = (exact_json.dumps(entry, ensure_ascii=True) + "\n").encode()
         self._handle.write(data)
         self._digest.update(data)
         self.size += len(data)

@@ -9,7 +9,6 @@ our server: after a reboot the pid may belong to an unrelated program.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import itertools
 import json
 import os
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ddbctl.exclusive import LockHeldError, exclusive
 from ddbio.local_server import PROJECT_ROOT
 
 STATE_DIR_VARIABLE = "DDBCTL_STATE_DIR"
@@ -66,27 +66,17 @@ class PortBusyError(Exception):
 @contextlib.contextmanager
 def port_lock(port: int, *, wait: float | None = None) -> Iterator[None]:
     """One ``ddbctl local`` at a time per port: two ``up`` runs racing would both start
-    a server and both create the tables. ``flock`` is released by the kernel when the
-    process dies, so a killed run never leaves the port locked."""
+    a server and both create the tables."""
     wait = PORT_LOCK_WAIT_SECONDS if wait is None else wait
-    path = ensure_state_dir() / f"local-{port}.lock"
-    with open(path, "a", encoding="utf-8") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise PortBusyError(
-                        f"another `ddbctl local` has been working on port {port} for over "
-                        f"{wait:g}s: let it finish, or stop it and run again"
-                    ) from None
-                time.sleep(0.1)
-        try:
+    busy = (
+        f"another `ddbctl local` has been working on port {port} for over "
+        f"{wait:g}s: let it finish, or stop it and run again"
+    )
+    try:
+        with exclusive(ensure_state_dir() / f"local-{port}.lock", busy_message=busy, wait=wait):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except LockHeldError as error:
+        raise PortBusyError(str(error)) from None
 
 
 @dataclass(frozen=True)

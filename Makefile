@@ -17,9 +17,11 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): requirements.txt requirements-dev.txt
+$(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	# The project itself, editable: `.venv/bin/ddbctl` and `import cdk_constructs` from anywhere.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json

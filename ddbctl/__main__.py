@@ -1,5 +1,3 @@
-import sys
+from ddbctl.cli import run
 
-from ddbctl.cli import main
-
-sys.exit(main())
+run()

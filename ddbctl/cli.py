@@ -99,3 +99,8 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # stdout without a file descriptor (tests capture it)
         pass
+
+
+def run() -> None:
+    """The ``ddbctl`` console script (``[project.scripts]`` in pyproject.toml)."""
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Adds each consumer's policy (and role) to the application stack that owns its tables."""
+"""Adds each consumer's policy (and role) beside the application whose tables it uses."""
 
 from __future__ import annotations
 
@@ -6,27 +6,24 @@ from aws_cdk import aws_kms as kms
 
 from catalog import consumers
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
-from settings import EnvironmentConfig
-from stacks.application_stack import ApplicationDataStack
+from stacks.application_data import ApplicationData
+from stacks.data_layer_stack import DataLayerStack
 
 
 def add_consumer_access(
-    stack: ApplicationDataStack, *, config: EnvironmentConfig, encryption_key: kms.IKey
+    stack: DataLayerStack, application: ApplicationData, *, encryption_key: kms.IKey
 ) -> dict[str, ConsumerAccess]:
-    """One ``ConsumerAccess`` per consumer of ``stack``'s application, with exported ARNs.
-
-    Living beside the tables keeps the policy's table ARNs local references;
-    only the key ARN crosses stacks, through the import the tables already use.
-    """
-    tables = {key: data_table.table for key, data_table in stack.tables.items()}
+    """One ``ConsumerAccess`` per consumer of ``application``, with exported ARNs."""
+    config = stack.config
+    tables = {key: data_table.table for key, data_table in application.tables.items()}
     added = {}
-    for consumer in consumers.for_application(stack.application):
+    for consumer in consumers.for_application(application.application):
         settings = config.consumer(consumer.id)
         principal = None
         if settings.existing_role is None:
             principal = trusted_principal(settings.trusted_principal or consumer.trusted_principal)
         access = ConsumerAccess(
-            stack,
+            application,
             consumer.construct_id,
             consumer=consumer,
             tables=tables,

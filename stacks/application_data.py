@@ -7,33 +7,27 @@ from constructs import Construct
 
 from catalog import TableSpec
 from cdk_constructs import DataTable
-from settings import EnvironmentConfig
-from stacks.environment_stack import EnvironmentStack
+from stacks.data_layer_stack import DataLayerStack
 
 
-class ApplicationDataStack(EnvironmentStack):
+class ApplicationData(Construct):
     """Composes the catalog tables of one application and exports their names and ARNs.
 
-    Exports are environment-qualified (``prod-OpportunitySessionsTableName``)
-    because seed 003's consumers import the table by export name.
+    A construct, not a stack: the construct tree (``prod-data-layer/root-orchestrator``)
+    still shows the applications, while the environment deploys as one stack.
     """
 
     def __init__(
         self,
-        scope: Construct,
+        stack: DataLayerStack,
         construct_id: str,
         *,
         application: str,
         specs: tuple[TableSpec, ...],
-        config: EnvironmentConfig,
         encryption_key: kms.IKey,
     ) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            config=config,
-            description=f"DynamoDB tables of {application}",
-        )
+        super().__init__(stack, construct_id)
+        config = stack.config
         self.application = application
         self.tables: dict[str, DataTable] = {}
         for spec in specs:
@@ -44,12 +38,12 @@ class ApplicationDataStack(EnvironmentStack):
                 table_name=config.table_name(spec),
                 environment_name=config.name,
                 encryption_key=encryption_key,
-                removal_policy=self.removal_policy,
+                removal_policy=stack.removal_policy,
                 deletion_protection=config.deletion_protection,
                 pitr_recovery_days=config.pitr_recovery_days,
                 provisioned_capacity=config.provisioned_capacity,
                 autoscaling_max_multiplier=config.autoscaling_max_multiplier,
             )
             self.tables[spec.key] = data_table
-            self.export(f"{spec.construct_id}TableName", data_table.table.table_name)
-            self.export(f"{spec.construct_id}TableArn", data_table.table.table_arn)
+            stack.export(f"{spec.construct_id}TableName", data_table.table.table_name)
+            stack.export(f"{spec.construct_id}TableArn", data_table.table.table_arn)

@@ -1,10 +1,4 @@
-"""The environment's operations: alarm topic, dashboard, and the backup plan.
-
-Application stacks import the topic and (where there is one) the backup plan
-from here; their alarms and backup selections stay beside their tables, so no
-table ARN or name crosses a stack boundary and deploy order is simply
-key -> operations -> applications.
-"""
+"""The environment's operations: alarm topic, dashboard, and the backup plan."""
 
 from __future__ import annotations
 
@@ -15,31 +9,29 @@ from constructs import Construct
 
 from catalog import TableSpec
 from cdk_constructs import AlarmTopic, DailyBackupPlan, OperationsDashboard, TableAlarms
-from settings import EnvironmentConfig
-from stacks.application_stack import ApplicationDataStack
-from stacks.environment_stack import EnvironmentStack
+from stacks.application_data import ApplicationData
+from stacks.data_layer_stack import DataLayerStack
 
 
-class OperationsStack(EnvironmentStack):
-    """Holds what one environment's operators use: the alarm topic, a dashboard, backups."""
+class Operations(Construct):
+    """What one environment's operators use: the alarm topic, a dashboard, backups.
+
+    Each table's alarms and backup selection sit beside its table (in the
+    application's construct), so the tree reads by application.
+    """
 
     def __init__(
         self,
-        scope: Construct,
+        stack: DataLayerStack,
         construct_id: str,
         *,
-        config: EnvironmentConfig,
         encryption_key: kms.IKey,
         specs: Sequence[TableSpec],
     ) -> None:
-        """``specs`` are the tables the environment's application stacks hold: the
-        dashboard shows those (by name only), not the whole catalog."""
-        super().__init__(
-            scope,
-            construct_id,
-            config=config,
-            description="alarm topic, dashboard and backups of the DynamoDB tables",
-        )
+        """``specs`` are the tables the environment holds: the dashboard shows those."""
+        super().__init__(stack, construct_id)
+        config = stack.config
+        self.config = config
         self.alarm_topic = AlarmTopic(
             self,
             "AlarmTopic",
@@ -65,7 +57,7 @@ class OperationsStack(EnvironmentStack):
             tables=[(config.table_name(spec), spec) for spec in specs],
         )
 
-    def operate(self, application: ApplicationDataStack) -> None:
+    def operate(self, application: ApplicationData) -> None:
         """Give every table of ``application`` its alarms and, where required, a backup."""
         for data_table in application.tables.values():
             TableAlarms(

@@ -1,4 +1,4 @@
-"""The base of every stack: pinned to one environment's account, region and protection."""
+"""The one stack of an environment: pinned to its account, region and protection."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from constructs import Construct
 from settings import EnvironmentConfig
 
 
-class EnvironmentStack(Stack):
-    """Sets ``env`` explicitly (hermetic synth, no lookups) and termination protection
-    in protected environments, so no stack can forget either."""
+class DataLayerStack(Stack):
+    """Everything one environment deploys, so ``cdk deploy --context env=prod`` needs no
+    stack name and no value crosses a stack boundary (no ``Fn::ImportValue`` to deadlock).
+
+    ``env`` is explicit (hermetic synth, no lookups), and protected environments get
+    termination protection.
+    """
 
     def __init__(
         self,
@@ -37,5 +41,6 @@ class EnvironmentStack(Stack):
         return RemovalPolicy.DESTROY
 
     def export(self, name: str, value: str) -> CfnOutput:
-        """A stack output exported as ``{env}-{name}``, so consumers import it per environment."""
+        """A stack output exported as ``{env}-{name}``, the names applications outside this
+        repository import (seed 003's consumers import the table by export name)."""
         return CfnOutput(self, name, value=value, export_name=f"{self.config.name}-{name}")

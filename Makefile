@@ -70,6 +70,12 @@ update-snapshots: setup
 lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock
 
+# Rewrite the consumers table and access matrix in docs/access.md from the catalog;
+# tests/test_docs_fresh.py fails until the result is committed.
+.PHONY: docs
+docs: setup
+	$(PYTHON) -m scripts.access_matrix
+
 # Loads 20k generated profiles into DynamoDB Local three ways (put_item loop, boto3
 # batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
 bench-migrate: setup

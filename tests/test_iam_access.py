@@ -102,18 +102,10 @@ def table_keys_by_logical_id(environment, stack_name: str) -> dict[str, str]:
     }
 
 
-def key_arn_import(environment) -> dict[str, str]:
-    """``{"Fn::ImportValue": <export>}`` of the environment key's ARN, as its stack exports it."""
-    key_template = environment.templates[environment.stacks.key_stack.stack_name]
-    (key_id,) = [
-        lid for lid, r in key_template["Resources"].items() if r["Type"] == "AWS::KMS::Key"
-    ]
-    (export,) = [
-        output["Export"]["Name"]
-        for output in key_template["Outputs"].values()
-        if output["Value"] == {"Fn::GetAtt": [key_id, "Arn"]}
-    ]
-    return {"Fn::ImportValue": export}
+def key_arn_import(environment) -> dict[str, list[str]]:
+    """``{"Fn::GetAtt": [<key>, "Arn"]}``: the environment key's ARN, in the same stack."""
+    (key_id,) = environment.resources("AWS::KMS::Key")
+    return {"Fn::GetAtt": [key_id, "Arn"]}
 
 
 def resource_name(resource: Any, tables: dict[str, str], key_import: dict[str, str]) -> str:
@@ -170,11 +162,12 @@ def template_matrix(environment, consumer_id: str) -> dict[str, frozenset[str]]:
     return {name: frozenset(actions) for name, actions in found.items()}
 
 
-def test_every_consumer_has_a_policy_in_its_tables_stack(environment):
+def test_every_consumer_has_a_policy_beside_its_tables(environment):
     assert list(environment.stacks.consumers) == list(CONSUMER_IDS)
     for c in CONSUMERS:
-        stack_name, _, _ = policy_of(environment, c.id)
-        assert stack_name == f"{environment.config.name}-{c.application}-data"
+        access = environment.stacks.consumers[c.id]
+        application = environment.stacks.applications[c.application]
+        assert access.node.scope is application, c.id
 
 
 def test_synthesized_policies_grant_exactly_the_catalog(environment, catalog_matrix):
@@ -314,9 +307,9 @@ def test_no_statement_in_any_template_has_a_wildcard(environment):
 def test_the_key_policy_names_every_account_action(environment):
     """CDK's default key policy grants the account ``kms:*``; ours lists the actions, and keeps
     PutKeyPolicy so the account can never be locked out of its own key."""
-    key_stack = environment.stacks.key_stack
-    key_id = key_stack.get_logical_id(key_stack.key.node.default_child)
-    key = environment.templates[key_stack.stack_name]["Resources"][key_id]
+    stack = environment.stacks.stack
+    key_id = stack.get_logical_id(environment.stacks.key.node.default_child)
+    key = environment.templates[stack.stack_name]["Resources"][key_id]
     (account,) = [
         s
         for s in key["Properties"]["KeyPolicy"]["Statement"]
@@ -354,9 +347,9 @@ def iam_violations(scope) -> list[str]:
 
 
 def test_nag_finds_no_iam4_or_iam5_and_none_is_acknowledged(environment):
-    for stack in environment.stacks.applications.values():
-        assert iam_violations(stack) == [], stack.stack_name
-        assert iam_acknowledgements(stack) == [], stack.stack_name
+    for part in environment.stacks.applications.values():
+        assert iam_violations(part) == [], part.node.path
+        assert iam_acknowledgements(part) == [], part.node.path
 
 
 def test_nag_would_flag_an_index_wildcard():
@@ -514,8 +507,8 @@ def test_other_consumers_still_get_created_roles_with_configured_principals(adop
 
 
 def test_adopted_environment_is_still_nag_clean(adopted):
-    for stack in adopted.stacks.applications.values():
-        assert iam_violations(stack) == [], stack.stack_name
+    for part in adopted.stacks.applications.values():
+        assert iam_violations(part) == [], part.node.path
 
 
 # ----------------------------------------------------------------- construct

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.item_size import value_size
 from ddbctl.migrate.problems import Rejected
 from ddbctl.migrate.reader import parse_document
 from ddbctl.migrate.transform import location_city, to_number
-from ddbctl.migrate.validate import MAX_ITEM_BYTES, attribute_size, build_item
+from ddbctl.migrate.validate import MAX_ITEM_BYTES, build_item
 from tests.profiles import profile
 
 
@@ -140,8 +141,8 @@ def test_missing_optional_fields_are_left_out_not_invented():
 
 
 def test_size_accounting_and_the_400_kb_boundary():
-    assert attribute_size({"ab": "xyz"}) == 3 + 2 + 3 + 1
-    assert attribute_size(Decimal("123.45")) == 4  # 5 digits -> 3 bytes + 1
+    assert value_size({"ab": "xyz"}) == 3 + 2 + 3 + 1
+    assert value_size(Decimal("123.45")) == 4  # 5 digits -> 3 bytes + 1
     fits = "x" * ((MAX_ITEM_BYTES // 2) - 1_000)
     build_item({"id": "big", "description": fits})  # twice ~199 KB: fits
     with pytest.raises(Rejected) as caught:
@@ -233,7 +234,5 @@ def test_serializer_refuses_numbers_dynamodb_cannot_hold_like_boto3(value):
 def test_number_size_counts_all_38_digits_not_the_contexts_28():
     from decimal import Decimal
 
-    from ddbctl.migrate.validate import attribute_size
-
-    assert attribute_size(Decimal("1." + "1" * 37)) == 20  # 38 digits: 19 bytes + 1
-    assert attribute_size(Decimal("1200")) == attribute_size(Decimal("12")) == 2  # zeros trimmed
+    assert value_size(Decimal("1." + "1" * 37)) == 20  # 38 digits: 19 bytes + 1
+    assert value_size(Decimal("1200")) == value_size(Decimal("12")) == 2  # zeros trimmed

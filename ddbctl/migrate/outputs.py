@@ -45,9 +45,10 @@ def _refuse_overwriting_the_input(
         if path.exists():
             is_input = path.is_file() and _same_as_any(path, files)
         else:  # a new file in a directory SOURCE: the next run or a --resume would read it
-            is_input = os.path.dirname(os.path.realpath(path)) == directory and path.name.endswith(
-                INPUT_SUFFIXES
-            )
+            real = os.path.realpath(path)
+            is_input = (
+                os.path.dirname(real) == directory and path.name.endswith(INPUT_SUFFIXES)
+            ) or _a_dangling_link_to(real, files)
         if is_input:
             raise OutputError(
                 f"{option} {path} is one of SOURCE's input files and would be overwritten: "
@@ -56,9 +57,26 @@ def _refuse_overwriting_the_input(
 
 
 def _same_as_any(path: Path, files: FileList) -> bool:
-    """Same file by device and inode (os.path.samefile), so symlinks and hard links count."""
+    """Same file by device and inode (os.path.samefile), so symlinks and hard links count.
+
+    An input that cannot be stat'ed (a dangling link, a link loop) is no existing file, so
+    it is not ``path``; the reader rejects it as ``unreadable``."""
     status = path.stat()
-    return any(os.path.samestat(status, os.stat(name)) for name in files)
+    for name in files:
+        try:
+            if os.path.samestat(status, os.stat(name)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _a_dangling_link_to(real: str, files: FileList) -> bool:
+    """An input named b.json that links to the output-to-be would read it on the next run."""
+    return any(
+        os.path.islink(name) and not os.path.exists(name) and os.path.realpath(name) == real
+        for name in files
+    )
 
 
 def _refuse_one_file_for_both(rejects: Path, checkpoint: Path | None) -> None:

@@ -36,30 +36,3 @@ def write_files(directory: Path, records: dict[str, Any | bytes]) -> Path:
 
 def read_rejects(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def table_description(name: str, **overrides: Any) -> dict[str, Any]:
-    """DescribeTable's answer for an agent-profiles table as the catalog defines it."""
-    table: dict[str, Any] = {
-        "TableName": name,
-        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-        "AttributeDefinitions": [
-            {"AttributeName": "id", "AttributeType": "S"},
-            {"AttributeName": "job", "AttributeType": "S"},
-            {"AttributeName": "location_city", "AttributeType": "S"},
-        ],
-        "GlobalSecondaryIndexes": [
-            {
-                "IndexName": "job-index",
-                "KeySchema": [{"AttributeName": "job", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            },
-            {
-                "IndexName": "location-index",
-                "KeySchema": [{"AttributeName": "location_city", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            },
-        ],
-    }
-    table.update(overrides)
-    return {"Table": table}

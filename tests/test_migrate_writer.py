@@ -17,7 +17,8 @@ from ddbctl.context import CommandContext
 from ddbctl.migrate.validate import build_item
 from ddbctl.migrate.writer import Batch, Pending, write_one
 from ddbio import BackoffPolicy, dynamodb_client
-from tests.profiles import profile, read_rejects, table_description, write_files
+from tests.agent_profiles_table import table_description
+from tests.profiles import profile, read_rejects, write_files
 
 TABLE = "dev-agent-profiles"
 

@@ -29,7 +29,8 @@ THROTTLING_CODES = frozenset(
 # How DynamoDB words a ValidationException about the table's (or an index's) key schema:
 # every item would get it, so it stops the run instead of a resend of each item alone.
 _SCHEMA_REFUSAL = re.compile(
-    r"does not match the schema|Missing the key|Type mismatch for (?:key|Index Key)",
+    r"does not match the schema|Missing the key|required keys was not given a value"
+    r"|Type mismatch for (?:key|Index Key)",
     re.IGNORECASE,
 )
 

@@ -78,6 +78,9 @@ def test_numbers_are_parsed_as_decimal_without_passing_through_float():
         (" 12.5 ", Decimal("12.5")),
         ("1e3", Decimal("1e3")),
         (Decimal("7.10"), Decimal("7.10")),
+        ("-3.", Decimal("-3")),
+        ("+.5E-2", Decimal("0.005")),
+        ("\t42\n", Decimal(42)),  # ASCII whitespace around it is not part of the number
     ],
 )
 def test_average_price_numbers(value, expected):
@@ -88,6 +91,36 @@ def test_average_price_numbers(value, expected):
 def test_average_price_non_numbers(value):
     with pytest.raises(ValueError):  # noqa: PT011 - every failure is ValueError by design
         to_number(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1_000",  # Decimal() and int() take Python's digit separators
+        "\u0661\u0660\u0660\u0660",  # Arabic-Indic 1000
+        "\u06f1\u06f2",  # Extended Arabic-Indic (Persian) 12
+        "\uff11\uff10",  # full-width 10
+        "\u0967\u0968",  # Devanagari 12
+        "1\u0660",  # ASCII and Arabic-Indic mixed
+        "12\u00a0",  # a no-break space after it
+        "sNaN",
+        "-Infinity",
+        "1e",
+        ".",
+        "0x10",
+    ],
+)
+def test_only_an_ascii_decimal_literal_is_a_number(text):
+    with pytest.raises(ValueError, match="not an ASCII decimal number"):
+        to_number(text)
+
+
+@pytest.mark.parametrize("text", ["1_000", "\u0661\u0660\u0660\u0660", "\uff11\uff10"])
+def test_a_price_in_other_digits_is_a_bad_number_reject(text):
+    with pytest.raises(Rejected) as caught:
+        build_item(profile(9, averagePrice=text))
+    assert caught.value.problem.code == "bad_number"
+    assert f"averagePrice must be a number, got a string {text!r}" in str(caught.value)
 
 
 def test_floats_inside_the_record_become_decimal():

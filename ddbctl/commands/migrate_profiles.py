@@ -71,8 +71,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Validate, transform and batch-write agent profiles from a json_storage "
         "directory (*.json: one profile or an array per file; *.jsonl: one per line) or a "
         ".jsonl file. Bad records go to the rejects file with a reason; the run goes on. "
-        "Exit 0: all written; 1: something rejected or not written; 2: usage or "
-        "configuration error.",
+        "One run at a time per rejects file and checkpoint (a lock beside each). Exit 0: all "
+        "written; 1: something rejected or not written, the run stopped, or another run holds "
+        "the lock; 2: usage or configuration error.",
     )
     parser.add_argument(
         "source", metavar="SOURCE", type=Path, help="json_storage/ or a .jsonl file"

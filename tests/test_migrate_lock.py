@@ -174,3 +174,14 @@ def test_a_lock_file_that_cannot_be_created_is_one_line(tmp_path, capsys):
 
 def test_the_locks_are_documented_in_the_commands_exit_codes():
     assert "another run holds the lock on the same rejects" in " ".join(command.__doc__.split())
+
+
+def test_an_output_that_is_no_file_gets_no_lock_file_beside_it(tmp_path, capsys):
+    import os
+
+    source = write_files(tmp_path / "in", {"a.json": profile(1)})
+    fifo = tmp_path / "r.jsonl"
+    os.mkfifo(fifo)
+    assert run(source, fifo, "--dry-run") == 2
+    assert "exists and is not a regular file: pass a new file path" in capsys.readouterr().err
+    assert not lock_path_for(fifo).exists()

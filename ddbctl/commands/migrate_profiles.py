@@ -31,7 +31,7 @@ from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.exclusive import exclusive, lock_path_for
 from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
-from ddbctl.migrate.outputs import OutputError, check_outputs
+from ddbctl.migrate.outputs import OutputError, check_output_contents, check_output_paths
 from ddbctl.migrate.path_limits import PathTooLongError, require_short_enough
 from ddbctl.migrate.problems import UNREADABLE
 from ddbctl.migrate.reader import FileList, SourceError, list_files
@@ -142,12 +142,16 @@ def run(args: argparse.Namespace) -> int:
     if checkpoint_path is not None and not derived_checkpoint:
         _require_short_enough("--checkpoint", checkpoint_path, longest_suffix=".lock")
     try:
-        check_outputs(
+        check_output_paths(
             source=args.source, files=files, rejects=rejects_path, checkpoint=checkpoint_path
         )
     except OutputError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
     with _alone(rejects_path=rejects_path, checkpoint_path=checkpoint_path):
+        try:
+            check_output_contents(rejects=rejects_path, checkpoint=checkpoint_path)
+        except OutputError as error:
+            raise CliError(str(error), exit_code=EXIT_USAGE) from None
         return _migrate(
             args,
             context=context,

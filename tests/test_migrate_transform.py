@@ -269,3 +269,12 @@ def test_number_size_counts_all_38_digits_not_the_contexts_28():
 
     assert value_size(Decimal("1." + "1" * 37)) == 20  # 38 digits: 19 bytes + 1
     assert value_size(Decimal("1200")) == value_size(Decimal("12")) == 2  # zeros trimmed
+
+
+@pytest.mark.parametrize("digits", ["\u0661\u0662", "\uff11\uff12", "1_2"])
+def test_a_json_number_in_other_digits_is_malformed_json(digits):
+    """The JSON parser is the other way a number gets in: it takes ASCII digits only."""
+    text = '{"id": "x", "data": {"averagePrice": ' + digits + "}}"
+    record = parse_document(0, "x.json", None, text.encode())
+    assert record.value is None
+    assert record.problem.code == "malformed_json"

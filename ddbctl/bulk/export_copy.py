@@ -52,7 +52,7 @@ def copy_via_s3(
     only_missing: bool = False,
     settings: StartSettings = DEFAULT_SETTINGS,
     poll_seconds: float = POLL_SECONDS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     progress: bool | None = None,
 ) -> CopyOutcome:
     """Export ``source_table`` under ``staging`` and bulk-put it into ``target_table``.
@@ -73,7 +73,7 @@ def copy_via_s3(
         ExportFormat="DYNAMODB_JSON",
         ClientToken=token,
     )["ExportDescription"]
-    export = _wait_for_export(source_client, export["ExportArn"], poll_seconds, sleep)
+    export = _wait_for_export(source_client, export["ExportArn"], poll_seconds, sleep or time.sleep)
     data_prefix = export_data_prefix(s3, export, staging)
     operation = start_bulk_put(
         target_client,

@@ -223,8 +223,8 @@ def _print_staged(stager: S3Stager, manifest: Manifest, location: StagingLocatio
     counts = stager.counts
     print(
         f"staged {manifest.items} item(s) in {len(manifest.objects)} object(s) under "
-        f"{location.uri}data/ ({manifest.total_bytes:,} bytes gzip): {counts.uploaded} "
-        f"object(s) uploaded, {counts.already_there} already there; manifest "
+        f"{location.uri}data/ ({manifest.total_bytes:,} bytes gzip); data, index and "
+        f"manifest: {counts.uploaded} uploaded, {counts.already_there} already there; manifest "
         f"s3://{location.bucket}/{location.manifest_key}"
     )
 

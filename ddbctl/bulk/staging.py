@@ -102,12 +102,12 @@ class S3Stager:
         s3: Any,
         location: StagingLocation,
         table_name: str,
-        object_bytes: int = DEFAULT_OBJECT_BYTES,
+        object_bytes: int | None = None,
     ) -> None:
         self._s3 = s3
         self._location = location
         self._table_name = table_name
-        self._object_bytes = object_bytes
+        self._object_bytes = object_bytes or DEFAULT_OBJECT_BYTES
         self._objects: list[StagedObject] = []
         self._data: _GzipObject | None = None
         self._index: _GzipObject | None = None

@@ -12,6 +12,10 @@ from ddbctl.migrate.report import progress_enabled
 POLL_SECONDS = 15.0  # the operation runs for minutes to hours; DescribeBulkOperation is cheap
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def status_line(operation: dict[str, Any]) -> str:
     processed = operation.get("ProcessedItemCount", 0)
     failed = operation.get("FailedItemCount", 0)
@@ -32,11 +36,12 @@ def watch(
     arn: str,
     *,
     poll_seconds: float = POLL_SECONDS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     enabled: bool | None = None,
 ) -> dict[str, Any]:
     """The operation's final description. KeyboardInterrupt propagates: the operation goes
     on in DynamoDB, and the caller says how to re-attach or cancel."""
+    sleep = sleep or _sleep
     show = progress_enabled() if enabled is None else enabled
     if not show:
         return _poll(client, arn, poll_seconds, sleep, lambda operation: None)

@@ -180,7 +180,8 @@ def test_a_partial_failure_is_merged_into_the_rejects_file_and_exits_1(
     assert first["source"].endswith("p2.json")
     assert first["code"] == "bulk_put_error"
     assert first["reason"] == (
-        "DynamoDB's bulk put did not write it: ValidationException: Item size has exceeded the limit"
+        "DynamoDB's bulk put did not write it: ValidationException: "
+        "Item size has exceeded the limit"
     )
     assert first["record"] == json.loads(json.dumps(profile(2)))
     assert second["raw_text"] == "not json at all"
@@ -298,8 +299,8 @@ def test_cancel_of_an_unknown_operation_is_one_line(bulk_client, capsys):
     assert main(["bulk", "cancel", ARN, "--env", "dev"]) == 1
     err = capsys.readouterr().err
     assert (
-        err
-        == f"ddbctl bulk: error: no bulk operation {ARN}: check the ID (`ddbctl bulk list` shows the last 90 days)\n"
+        err == f"ddbctl bulk: error: no bulk operation {ARN}: check the ID "
+        "(`ddbctl bulk list` shows the last 90 days)\n"
     )
 
 

@@ -66,13 +66,19 @@ def copy_via_s3(
     require_bulk_target(target_client, target_table, where="the target")
     source = require_source(source_client, source_table)
     token = _token(source["TableArn"], target_table, staging.uri)
-    export = source_client.export_table_to_point_in_time(
-        TableArn=source["TableArn"],
-        S3Bucket=staging.bucket,
-        S3Prefix=staging.export_prefix,
-        ExportFormat="DYNAMODB_JSON",
-        ClientToken=token,
-    )["ExportDescription"]
+    try:
+        export = source_client.export_table_to_point_in_time(
+            TableArn=source["TableArn"],
+            S3Bucket=staging.bucket,
+            S3Prefix=staging.export_prefix,
+            ExportFormat="DYNAMODB_JSON",
+            ClientToken=token,
+        )["ExportDescription"]
+    except source_client.exceptions.PointInTimeRecoveryUnavailableException:
+        raise CliError(
+            f"source table {source_table} has point-in-time recovery off, and an export needs "
+            "it: turn it on (every table this project deploys has it) and run again"
+        ) from None
     export = _wait_for_export(source_client, export["ExportArn"], poll_seconds, sleep or time.sleep)
     data_prefix = export_data_prefix(s3, export, staging)
     operation = start_bulk_put(

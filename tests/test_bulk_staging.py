@@ -189,3 +189,58 @@ def test_write_units_below_the_api_floor_are_a_usage_error(tmp_path, capsys):
         main(["migrate-profiles", str(tmp_path), "--env", "dev", "--max-write-units", "10"])
     assert exited.value.code == 2
     assert "must be a whole number of at least 1024" in capsys.readouterr().err
+
+
+def test_s3_follows_its_own_variable_never_the_dynamodb_endpoint(monkeypatch):
+    from ddbctl.bulk.clients import s3_client
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:5000")
+    assert s3_client(region="us-east-1").meta.endpoint_url == "http://127.0.0.1:5000"
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    assert s3_client(region="us-east-1").meta.endpoint_url == "https://s3.amazonaws.com"
+
+
+def test_when_every_record_is_bad_nothing_is_staged_or_started(
+    services, moto_endpoint, tmp_path, capsys
+):
+    _, s3 = services
+    write_files(tmp_path / "in", {"bad.json": {"data": {"name": "No Id"}}})
+    args = ("--via-s3", f"s3://{BUCKET}/empty")
+    assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 1
+    out = capsys.readouterr().out
+    assert "nothing to load: no record was valid" in out
+    assert "read 1 = staged 0 + rejected 1 + not written 0" in out
+    assert list(listing(s3, "empty/data/")) == []
+
+
+def test_an_upload_error_stops_the_run_and_starts_nothing(
+    services, moto_endpoint, tmp_path, monkeypatch, capsys
+):
+    from botocore.exceptions import ClientError
+
+    def refuse(self, *args, **kwargs):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "PutObject")
+
+    monkeypatch.setattr("ddbctl.bulk.staging.DEFAULT_OBJECT_BYTES", 2048)
+    monkeypatch.setattr("ddbctl.bulk.staging.S3Stager._upload", refuse)
+    write_files(tmp_path / "in", {f"p{n}.json": profile(n) for n in range(20)})
+    args = ("--via-s3", f"s3://{BUCKET}/denied")
+    assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 1
+    captured = capsys.readouterr()
+    assert "while staging; nothing was started: run the same command again" in captured.err
+    assert "bulk put started" not in captured.out
+
+
+def test_ctrl_c_while_staging_starts_nothing(
+    services, moto_endpoint, tmp_path, monkeypatch, capsys
+):
+    def interrupt(self, entry):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ddbctl.bulk.staging.S3Stager._add", interrupt)
+    write_files(tmp_path / "in", {"p.json": profile(1)})
+    args = ("--via-s3", f"s3://{BUCKET}/stop")
+    assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 130
+    assert "interrupted while staging; nothing was started" in capsys.readouterr().err

@@ -170,3 +170,36 @@ def test_a_target_with_replicas_is_refused_before_the_export(source_table, targe
             staging=parse_location(f"s3://{BUCKET}/copies/c3"),
         )
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="copies/").get("KeyCount") == 0
+
+
+def test_ctrl_c_during_the_copy_leaves_the_bulk_put_running(source_table, target):
+    dynamodb, s3 = source_table
+    client, stubber = target
+    stubber.add_response("describe_table", {"Table": {"TableName": TARGET}})
+    stubber.add_response("start_bulk_put_items", description("IN_PROGRESS"))
+    stubber.add_response("describe_bulk_operation", description("IN_PROGRESS"))
+
+    started = []
+    client.meta.events.register(
+        "after-call.dynamodb.StartBulkPutItems", lambda **_: started.append(True)
+    )
+
+    def interrupt(seconds: float) -> None:
+        if started:  # while the bulk put runs, not while the export does
+            raise KeyboardInterrupt
+
+    with pytest.raises(CliError) as raised:
+        copy_via_s3(
+            source_client=dynamodb,
+            target_client=client,
+            s3=s3,
+            source_table=SOURCE,
+            target_table=TARGET,
+            staging=parse_location(f"s3://{BUCKET}/copies/c5"),
+            poll_seconds=1,
+            sleep=interrupt,
+            progress=False,
+            env="staging",
+        )
+    assert raised.value.exit_code == 130
+    assert f"`ddbctl bulk cancel {ARN} --env staging`" in str(raised.value)

@@ -207,7 +207,7 @@ def test_when_every_record_is_bad_nothing_is_staged_or_started(
 ):
     _, s3 = services
     write_files(tmp_path / "in", {"bad.json": {"data": {"name": "No Id"}}})
-    args = ("--via-s3", f"s3://{BUCKET}/empty")
+    args = ("--via-s3", f"s3://{BUCKET}/empty", "--stage-only")
     assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 1
     out = capsys.readouterr().out
     assert "nothing to load: no record was valid" in out
@@ -226,7 +226,7 @@ def test_an_upload_error_stops_the_run_and_starts_nothing(
     monkeypatch.setattr("ddbctl.bulk.staging.DEFAULT_OBJECT_BYTES", 2048)
     monkeypatch.setattr("ddbctl.bulk.staging.S3Stager._upload", refuse)
     write_files(tmp_path / "in", {f"p{n}.json": profile(n) for n in range(20)})
-    args = ("--via-s3", f"s3://{BUCKET}/denied")
+    args = ("--via-s3", f"s3://{BUCKET}/denied", "--stage-only")
     assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 1
     captured = capsys.readouterr()
     assert "while staging; nothing was started: run the same command again" in captured.err
@@ -241,6 +241,19 @@ def test_ctrl_c_while_staging_starts_nothing(
 
     monkeypatch.setattr("ddbctl.bulk.staging.S3Stager._add", interrupt)
     write_files(tmp_path / "in", {"p.json": profile(1)})
-    args = ("--via-s3", f"s3://{BUCKET}/stop")
+    args = ("--via-s3", f"s3://{BUCKET}/stop", "--stage-only")
     assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 130
     assert "interrupted while staging; nothing was started" in capsys.readouterr().err
+
+
+def test_a_load_against_a_local_server_needs_stage_only(services, moto_endpoint, tmp_path, capsys):
+    _, s3 = services
+    write_files(tmp_path / "in", {"p.json": profile(1)})
+    args = ("--via-s3", f"s3://{BUCKET}/local")
+    assert migrate(tmp_path / "in", moto_endpoint, tmp_path / "r.jsonl", *args) == 2
+    assert capsys.readouterr().err == (
+        f"ddbctl migrate-profiles: error: {moto_endpoint} is a local server, and neither "
+        "DynamoDB Local nor moto has the bulk put: add --stage-only to try the staging, or "
+        "drop --via-s3\n"
+    )
+    assert listing(s3) == {}

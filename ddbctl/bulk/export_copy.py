@@ -18,7 +18,7 @@ from typing import Any
 
 from ddbctl.bulk.location import StagingLocation
 from ddbctl.bulk.manifest import CLIENT_TOKEN_LENGTH
-from ddbctl.bulk.operation import StartSettings, start_bulk_put
+from ddbctl.bulk.operation import StartSettings, reattach_hint, start_bulk_put
 from ddbctl.bulk.target import require_bulk_target
 from ddbctl.bulk.watch import POLL_SECONDS, watch
 from ddbctl.errors import EXIT_USAGE, CliError
@@ -54,12 +54,15 @@ def copy_via_s3(
     poll_seconds: float = POLL_SECONDS,
     sleep: Callable[[float], None] | None = None,
     progress: bool | None = None,
+    env: str = "ENV",
 ) -> CopyOutcome:
     """Export ``source_table`` under ``staging`` and bulk-put it into ``target_table``.
 
     Refuses, before anything is exported, ``only_missing`` and a target with replicas.
     Repeating the call within 8 hours reuses the same export and the same operation
     (both are started with client tokens derived from the tables and the location).
+    Ctrl-C while the bulk put runs leaves it running: a CliError (exit 130) says how to
+    re-attach or cancel it (``env`` goes into those commands).
     """
     if only_missing:
         raise CliError(ONLY_MISSING_REFUSAL, exit_code=EXIT_USAGE)
@@ -79,7 +82,16 @@ def copy_via_s3(
             f"source table {source_table} has point-in-time recovery off, and an export needs "
             "it: turn it on (every table this project deploys has it) and run again"
         ) from None
-    export = _wait_for_export(source_client, export["ExportArn"], poll_seconds, sleep or time.sleep)
+    try:
+        export = _wait_for_export(
+            source_client, export["ExportArn"], poll_seconds, sleep or time.sleep
+        )
+    except KeyboardInterrupt:
+        raise CliError(
+            f"interrupted; the export {export['ExportArn']} keeps running: run the same copy "
+            "again within 8 hours and it waits for that export instead of starting another",
+            exit_code=130,
+        ) from None
     data_prefix = export_data_prefix(s3, export, staging)
     operation = start_bulk_put(
         target_client,
@@ -90,13 +102,11 @@ def copy_via_s3(
         client_token=_token(export["ExportArn"], target_table),
         settings=settings,
     )
-    final = watch(
-        target_client,
-        operation["BulkOperationArn"],
-        poll_seconds=poll_seconds,
-        sleep=sleep,
-        enabled=progress,
-    )
+    arn = operation["BulkOperationArn"]
+    try:
+        final = watch(target_client, arn, poll_seconds=poll_seconds, sleep=sleep, enabled=progress)
+    except KeyboardInterrupt:
+        raise CliError(f"interrupted; {reattach_hint(arn, env=env)}", exit_code=130) from None
     return CopyOutcome(export_arn=export["ExportArn"], data_prefix=data_prefix, operation=final)
 
 

@@ -41,6 +41,7 @@ from ddbctl.migrate.report import (
     summary_lines,
 )
 from ddbctl.migrate.runner import Migration
+from ddbio.client import is_loopback
 
 EXIT_INTERRUPTED = 130
 STATE_SUBDIR = "migrate-profiles"
@@ -50,6 +51,12 @@ STOPPED = "bulk_put_stopped"
 
 def run(args: argparse.Namespace, *, poll_seconds: float | None = None) -> int:
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
+    if is_loopback(context.endpoint_url) and not args.stage_only:
+        raise CliError(
+            f"{context.endpoint_url} is a local server, and neither DynamoDB Local nor moto "
+            "has the bulk put: add --stage-only to try the staging, or drop --via-s3",
+            exit_code=EXIT_USAGE,
+        )
     table_name = context.table_name(catalog.table("agent-profiles"))
     location: StagingLocation = args.via_s3
     try:

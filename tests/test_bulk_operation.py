@@ -366,3 +366,21 @@ def test_list_pages_through_every_operation(bulk_client, capsys):
         f"{ARN}  COMPLETED  started 2026-12-01 10:00:00  ended 2026-12-01 10:00:00",
         f"{ARN}1  IN_PROGRESS  started 2026-12-01 10:00:00",
     ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ErrorCode": "ValidationException", "ErrorMessage": "too big"},
+        {"error": {"code": "ValidationException", "message": "too big"}},
+    ],
+)
+def test_a_report_line_is_read_whether_its_fields_are_flat_or_nested(fields):
+    from ddbctl.bulk.report import _failure
+
+    _, wire = build_item(profile(7))
+    failure = _failure("r", json.dumps({"record": {"Item": wire}, **fields}))
+    assert failure.id == "agent-00007"
+    assert failure.problem.message == (
+        "DynamoDB's bulk put did not write it: ValidationException: too big"
+    )

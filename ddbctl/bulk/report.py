@@ -23,10 +23,11 @@ from ddbctl.migrate.problems import Problem
 from ddbctl.migrate.report import NOT_WRITTEN, RejectsLog, Tally
 
 BULK_PUT_ERROR = "bulk_put_error"
-# The fields a report line names its item, reason and code by (first match wins).
-_ITEM_FIELDS = ("Item", "item", "AttemptedItem", "attemptedItem")
-_MESSAGE_FIELDS = ("ErrorMessage", "errorMessage", "Message", "message", "Reason", "reason")
-_CODE_FIELDS = ("ErrorCode", "errorCode", "ErrorType", "errorType", "Code", "code")
+# How a report line names its reason and code (case-insensitive; searched a few levels deep,
+# so ``{"error": {"code": ..., "message": ...}}`` reads the same as flat fields).
+_MESSAGE_FIELDS = ("errormessage", "message", "reason", "failuremessage")
+_CODE_FIELDS = ("errorcode", "errortype", "code", "failurecode")
+_SEARCH_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,36 @@ def _failure(key: str, line: str) -> Failure:
         entry = None
     if not isinstance(entry, dict):
         return Failure(key, line, None, Problem(BULK_PUT_ERROR, "the bulk put reported: " + line))
-    item = next((entry[f] for f in _ITEM_FIELDS if isinstance(entry.get(f), dict)), None)
-    message = next((str(entry[f]) for f in _MESSAGE_FIELDS if entry.get(f)), "no reason given")
-    code = next((str(entry[f]) for f in _CODE_FIELDS if entry.get(f)), "")
+    message = _field(entry, _MESSAGE_FIELDS) or "no reason given"
+    code = _field(entry, _CODE_FIELDS)
     reason = f"DynamoDB's bulk put did not write it: {code + ': ' if code else ''}{message}"
-    return Failure(key, line, item, Problem(BULK_PUT_ERROR, reason))
+    return Failure(key, line, _item(entry), Problem(BULK_PUT_ERROR, reason))
+
+
+def _item(value: Any, depth: int = 0) -> dict[str, Any] | None:
+    """The first DynamoDB-JSON item in the line: a map whose ``id`` is ``{"S": ...}``."""
+    if not isinstance(value, dict) or depth > _SEARCH_DEPTH:
+        return None
+    key = value.get("id")
+    if isinstance(key, dict) and isinstance(key.get("S"), str):
+        return value
+    for inner in value.values():
+        found = _item(inner, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _field(value: dict[str, Any], names: tuple[str, ...], depth: int = 0) -> str:
+    for name, inner in value.items():
+        if name.lower() in names and isinstance(inner, str | int) and str(inner):
+            return str(inner)
+    for inner in value.values():
+        if isinstance(inner, dict) and depth < _SEARCH_DEPTH and _item(inner) is None:
+            found = _field(inner, names, depth + 1)
+            if found:
+                return found
+    return ""
 
 
 def merge_report(

@@ -257,3 +257,19 @@ def test_a_load_against_a_local_server_needs_stage_only(services, moto_endpoint,
         "drop --via-s3\n"
     )
     assert listing(s3) == {}
+
+
+def test_a_second_run_on_the_same_rejects_file_is_refused_while_one_runs(
+    services, moto_endpoint, tmp_path, capsys
+):
+    from ddbctl.exclusive import exclusive, lock_path_for
+
+    write_files(tmp_path / "in", {"p.json": profile(1)})
+    rejects = tmp_path / "r.jsonl"
+    args = ("--via-s3", f"s3://{BUCKET}/locked", "--stage-only")
+    with exclusive(lock_path_for(rejects), busy_message="held by the test"):
+        assert migrate(tmp_path / "in", moto_endpoint, rejects, *args) == 1
+    assert capsys.readouterr().err == (
+        f"ddbctl migrate-profiles: error: another migrate-profiles --via-s3 run is writing "
+        f"{rejects}: wait for it to finish, or pass another --rejects\n"
+    )

@@ -12,6 +12,7 @@ import contextlib
 import os
 import shlex
 import sys
+from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -28,6 +29,7 @@ from ddbctl.bulk.watch import status_line, watch
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from ddbctl.exclusive import exclusive, lock_path_for
 from ddbctl.local_state import state_dir
 from ddbctl.migrate.outputs import OutputError, check_outputs
 from ddbctl.migrate.problems import Problem
@@ -68,7 +70,24 @@ def run(args: argparse.Namespace, *, poll_seconds: float | None = None) -> int:
         check_outputs(source=args.source, files=files, rejects=rejects_path, checkpoint=None)
     except OutputError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    rejects_path.parent.mkdir(parents=True, exist_ok=True)
+    busy = (
+        f"another migrate-profiles --via-s3 run is writing {rejects_path}: wait for it to "
+        "finish, or pass another --rejects"
+    )
+    with exclusive(lock_path_for(rejects_path), busy_message=busy):
+        return _run(args, context, table_name, location, files, rejects_path, poll_seconds)
 
+
+def _run(
+    args: argparse.Namespace,
+    context: CommandContext,
+    table_name: str,
+    location: StagingLocation,
+    files: Any,
+    rejects_path: Path,
+    poll_seconds: float | None,
+) -> int:
     require_local_endpoint(context.endpoint_url)
     dynamodb = context.client()
     require_bulk_target(dynamodb, table_name, where=context.endpoint_url or "AWS")

@@ -13,6 +13,7 @@ from catalog.model import (
     TableSpec,
 )
 from cdk_constructs.alarm_topic import AlarmTopic
+from cdk_constructs.bulk_load_bucket import BulkLoadBucket
 from cdk_constructs.daily_backup_plan import DailyBackupPlan
 from cdk_constructs.data_key import DataKey
 from cdk_constructs.data_table import DataTable
@@ -23,6 +24,7 @@ from cdk_constructs.table_safety import TableSafety, safe_table
 __all__ = [
     "AlarmTopic",
     "AttributeType",
+    "BulkLoadBucket",
     "DailyBackupPlan",
     "DataKey",
     "DataTable",

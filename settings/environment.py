@@ -47,6 +47,9 @@ class EnvironmentConfig(BaseModel):
     alarms: AlarmSettings = Field(default_factory=AlarmSettings)
     # Days AWS Backup keeps each daily backup; None means no backup plan (dev).
     backup_retention_days: int | None = Field(default=35, ge=1, le=36500, strict=True)
+    # An S3 bucket for `migrate-profiles --via-s3` staging; its objects expire after N days.
+    bulk_load_bucket: bool = Field(default=False, strict=True)
+    bulk_load_expire_days: int = Field(default=7, ge=1, le=365, strict=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentConfig:

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import catalog
+from ddbctl.bulk import load as via_s3
+from ddbctl.bulk.options import add_via_s3_arguments, require_consistent
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
@@ -105,6 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="checkpoint file (default: the rejects file's name + .checkpoint)",
     )
     parser.add_argument("--confirm", action="store_true", help="required with --env prod")
+    add_via_s3_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -119,6 +122,11 @@ def run(args: argparse.Namespace) -> int:
             "--dry-run keeps no checkpoint, so it cannot --resume: drop one of them",
             exit_code=EXIT_USAGE,
         )
+    conflict = require_consistent(args)
+    if conflict:
+        raise CliError(conflict, exit_code=EXIT_USAGE)
+    if args.via_s3 is not None:
+        return via_s3.run(args)
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
     table_name = context.table_name(catalog.table("agent-profiles"))
     _require_short_enough("SOURCE", args.source)

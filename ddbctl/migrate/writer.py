@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -129,6 +129,12 @@ def _one_by_one(client: Any, table_name: str, batch: Batch, policy: BackoffPolic
         written += outcome.written
         not_written += outcome.not_written
     return BatchOutcome(batch, written=written, not_written=not_written)
+
+
+class BatchSink(Protocol):
+    """Where valid batches go: DynamoDB (ParallelWriter) or S3 staging (ddbctl.bulk)."""
+
+    def submit(self, batch: Batch) -> Future[BatchOutcome]: ...
 
 
 class ParallelWriter:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 
 from catalog import consumers
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
@@ -11,9 +12,16 @@ from stacks.data_layer_stack import DataLayerStack
 
 
 def add_consumer_access(
-    stack: DataLayerStack, application: ApplicationData, *, encryption_key: kms.IKey
+    stack: DataLayerStack,
+    application: ApplicationData,
+    *,
+    encryption_key: kms.IKey,
+    bulk_load_bucket: s3.IBucket | None = None,
 ) -> dict[str, ConsumerAccess]:
-    """One ``ConsumerAccess`` per consumer of ``application``, with exported ARNs."""
+    """One ``ConsumerAccess`` per consumer of ``application``, with exported ARNs.
+
+    ``bulk_load_bucket`` is the environment's staging bucket, where there is one: the
+    consumers that bulk-load get the bulk-operation actions and that bucket's prefix."""
     config = stack.config
     tables = {key: data_table.table for key, data_table in application.tables.items()}
     added = {}
@@ -31,6 +39,7 @@ def add_consumer_access(
             region=config.region,
             existing_role=settings.existing_role,
             assumed_by=principal,
+            bulk_load_bucket=bulk_load_bucket,
         )
         stack.export(f"{consumer.construct_id}PolicyArn", access.policy.managed_policy_arn)
         stack.export(f"{consumer.construct_id}RoleArn", access.role.role_arn)

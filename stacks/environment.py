@@ -10,7 +10,7 @@ from aws_cdk import aws_kms as kms
 
 import catalog
 from catalog import TableSpec
-from cdk_constructs import DataKey
+from cdk_constructs import BulkLoadBucket, DataKey
 from cdk_constructs.consumer_access import ConsumerAccess
 from settings import EnvironmentConfig
 from stacks.application_data import ApplicationData
@@ -23,6 +23,7 @@ STACK_SUFFIX = "data-layer"
 KEY_ID = "DataKey"
 OPERATIONS_ID = "Operations"
 SAMPLE_DATA_ID = "SampleData"
+BULK_LOAD_ID = "BulkLoad"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class EnvironmentStacks:
     operations: Operations
     consumers: dict[str, ConsumerAccess] = field(default_factory=dict)
     sample_data: SampleData | None = None
+    bulk_load: BulkLoadBucket | None = None
 
     @property
     def key(self) -> kms.IKey:
@@ -87,6 +89,15 @@ def add_environment(
         encryption_key=key,
         specs=[spec for specs in catalog_applications.values() for spec in specs],
     )
+    bulk_load = None
+    if config.bulk_load_bucket:
+        bulk_load = BulkLoadBucket(
+            stack,
+            BULK_LOAD_ID,
+            encryption_key=key,
+            expire_after_days=config.bulk_load_expire_days,
+            removal_policy=stack.removal_policy,
+        )
     parts: dict[str, ApplicationData] = {}
     consumers: dict[str, ConsumerAccess] = {}
     for application, specs in catalog_applications.items():
@@ -98,7 +109,14 @@ def add_environment(
             encryption_key=key,
         )
         operations.operate(part)
-        consumers.update(add_consumer_access(stack, part, encryption_key=key))
+        consumers.update(
+            add_consumer_access(
+                stack,
+                part,
+                encryption_key=key,
+                bulk_load_bucket=bulk_load.bucket if bulk_load else None,
+            )
+        )
         parts[application] = part
     sample_data = None
     if config.seed_sample_data:
@@ -114,4 +132,5 @@ def add_environment(
         operations=operations,
         consumers=consumers,
         sample_data=sample_data,
+        bulk_load=bulk_load,
     )

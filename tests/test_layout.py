@@ -33,3 +33,34 @@ def test_the_tree_shows_each_application_and_part(environment):
     if environment.config.seed_sample_data:
         expected.add(SAMPLE_DATA_ID)
     assert expected <= children
+
+
+def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loader():
+    """``bulk_load_bucket: true`` adds the staging bucket beside the key, and only the
+    migration operator's policy names it."""
+    import aws_cdk as cdk
+
+    from compliance import DataLayerChecks
+    from settings import load_environment
+    from stacks.environment import BULK_LOAD_ID, add_environment
+    from tests.test_nag import violations
+
+    config = load_environment(
+        "staging", {"staging": {"account": "123456789012", "bulk_load_bucket": True}}
+    )
+    parts = add_environment(cdk.App(), config=config)
+    assert parts.bulk_load is not None
+    assert parts.bulk_load.node.path == f"{parts.stack.stack_name}/{BULK_LOAD_ID}"
+    assert violations(parts.stack) == []
+    assert violations(parts.stack, DataLayerChecks(protected=True, require_backup=True)) == []
+    template = cdk.assertions.Template.from_stack(parts.stack).to_json()
+    bucket_id = parts.stack.get_logical_id(parts.bulk_load.bucket.node.default_child)
+    naming = {
+        consumer_id
+        for consumer_id, access in parts.consumers.items()
+        if bucket_id
+        in json.dumps(
+            template["Resources"][parts.stack.get_logical_id(access.policy.node.default_child)]
+        )
+    }
+    assert naming == {"profile-migration-operator"}

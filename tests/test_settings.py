@@ -115,7 +115,7 @@ def test_environments_that_are_not_an_object_are_one_line(environments):
         load_environment("prod", environments)
     assert str(caught.value) == (
         'cdk.json "context.environments" must be an object with a block per environment '
-        '(dev, staging, prod): see README "Environments"'
+        "(dev, staging, prod): see docs/environments.md"
     )
 
 
@@ -140,7 +140,7 @@ def test_cdk_json_environments_are_all_valid():
 def test_unreadable_cdk_json_is_one_line(tmp_path):
     broken = tmp_path / "cdk.json"
     broken.write_text("{")
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="is not valid JSON"):
         load_from_cdk_json("dev", path=broken)
 
 

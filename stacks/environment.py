@@ -45,6 +45,13 @@ def stack_name(config: EnvironmentConfig, component: str) -> str:
     return f"{config.name}-{component}"
 
 
+def stack_names(config: EnvironmentConfig) -> tuple[str, ...]:
+    """Every stack :func:`add_environment` adds for ``config`` with the catalog's
+    applications: what a complete ``cdk diff --all`` of the environment must show."""
+    sample_data = (SAMPLE_DATA_COMPONENT,) if config.seed_sample_data else ()
+    return tuple(stack_name(config, component) for component in (*STACK_COMPONENTS, *sample_data))
+
+
 def add_environment(
     app: App,
     *,

@@ -72,8 +72,10 @@ def _first_words(lines: list[str]) -> str:
     return text if len(text) <= 80 else f"{text[:77]}..."
 
 
-def check_complete(text: str, *, source: str, expected_stacks: Iterable[str]) -> None:
-    """Raise :class:`IncompleteDiffError` unless ``text`` is a whole diff of every stack."""
+def check_complete(text: str, *, source: str) -> frozenset[str]:
+    """The stacks ``text`` shows, once it is proven a whole diff; else
+    :class:`IncompleteDiffError`. Whether they are the expected ones is
+    :func:`check_coverage`'s question."""
     lines = [ANSI.sub("", line).rstrip() for line in text.splitlines()]
     if not any(lines):
         raise IncompleteDiffError(f"{source} is empty: {CAPTURE}")
@@ -118,7 +120,11 @@ def check_complete(text: str, *, source: str, expected_stacks: Iterable[str]) ->
             f"{source} says {closing} stack(s) differ but shows {differing}: it is not the "
             f"output of one `cdk diff --all` run; {CAPTURE} again"
         )
-    shown = {section.stack for section in sections}
+    return frozenset(section.stack for section in sections)
+
+
+def check_coverage(shown: frozenset[str], *, source: str, expected_stacks: Iterable[str]) -> None:
+    """Raise :class:`IncompleteDiffError` unless every expected stack has a section."""
     missing = [stack for stack in expected_stacks if stack not in shown]
     if missing:
         raise IncompleteDiffError(

@@ -85,3 +85,14 @@ def test_ddbctl_refuses_the_same_config(tmp_path, monkeypatch, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1
         assert "dev and prod both name a table 'agent-profiles'" in err
+
+
+def test_synth_fails_in_one_line(tmp_path):
+    from tests.test_settings import run_app
+
+    adopt = {"table_names": {"agent-profiles": "agent-profiles"}}
+    result = run_app({"env": "dev", "environments": environments(dev=adopt, prod=adopt)}, tmp_path)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: dev and prod both name a table 'agent-profiles'")

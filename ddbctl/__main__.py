@@ -1,3 +1,5 @@
-from ddbctl.cli import run
+"""``python -m ddbctl``: the same entry point as the ``ddbctl`` console script."""
 
-run()
+from ddbctl.launch import launch
+
+launch()

@@ -143,7 +143,7 @@ def test_cdk_json_environments_are_all_valid():
 def test_unreadable_cdk_json_is_one_line(tmp_path):
     broken = tmp_path / "cdk.json"
     broken.write_text("{")
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="is not valid JSON"):
         load_from_cdk_json("dev", path=broken)
 
 

@@ -270,6 +270,6 @@ def test_a_second_run_on_the_same_rejects_file_is_refused_while_one_runs(
     with exclusive(lock_path_for(rejects), busy_message="held by the test"):
         assert migrate(tmp_path / "in", moto_endpoint, rejects, *args) == 1
     assert capsys.readouterr().err == (
-        f"ddbctl migrate-profiles: error: another migrate-profiles --via-s3 run is writing "
-        f"{rejects}: wait for it to finish, or pass another --rejects\n"
+        f"ddbctl migrate-profiles: error: another migrate-profiles run is writing the rejects "
+        f"file {rejects}: let it finish, or pass another --rejects\n"
     )

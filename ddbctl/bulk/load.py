@@ -29,11 +29,9 @@ from ddbctl.bulk.watch import status_line, watch
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
-from ddbctl.exclusive import exclusive, lock_path_for
 from ddbctl.local_state import state_dir
-from ddbctl.migrate.outputs import OutputError, check_outputs
+from ddbctl.migrate.claim import claimed_outputs, listed_source
 from ddbctl.migrate.problems import Problem
-from ddbctl.migrate.reader import SourceError, list_files
 from ddbctl.migrate.report import (
     NOT_WRITTEN,
     RejectsLog,
@@ -61,21 +59,15 @@ def run(args: argparse.Namespace, *, poll_seconds: float | None = None) -> int:
         )
     table_name = context.table_name(catalog.table("agent-profiles"))
     location: StagingLocation = args.via_s3
-    try:
-        files = list_files(args.source)
-    except SourceError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    files = listed_source(args.source)
     rejects_path = args.rejects or state_dir() / STATE_SUBDIR / f"{table_name}.via-s3.rejects.jsonl"
-    try:
-        check_outputs(source=args.source, files=files, rejects=rejects_path, checkpoint=None)
-    except OutputError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
-    rejects_path.parent.mkdir(parents=True, exist_ok=True)
-    busy = (
-        f"another migrate-profiles --via-s3 run is writing {rejects_path}: wait for it to "
-        "finish, or pass another --rejects"
-    )
-    with exclusive(lock_path_for(rejects_path), busy_message=busy):
+    with claimed_outputs(
+        source=args.source,
+        files=files,
+        rejects_path=rejects_path,
+        checkpoint_path=None,
+        derived_checkpoint=False,
+    ):
         return _run(args, context, table_name, location, files, rejects_path, poll_seconds)
 
 

@@ -17,11 +17,9 @@ emptied, replaced or trimmed. A second run is refused at once, in one line.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import catalog
@@ -30,13 +28,11 @@ from ddbctl.bulk.options import add_via_s3_arguments, require_consistent
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
-from ddbctl.exclusive import exclusive, lock_path_for
 from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
-from ddbctl.migrate.outputs import OutputError, check_output_contents, check_output_paths
-from ddbctl.migrate.path_limits import PathTooLongError, require_short_enough
+from ddbctl.migrate.claim import claimed_outputs, listed_source
 from ddbctl.migrate.problems import UNREADABLE
-from ddbctl.migrate.reader import FileList, SourceError, list_files
+from ddbctl.migrate.reader import FileList
 from ddbctl.migrate.report import (
     REJECTED,
     RejectsLog,
@@ -129,11 +125,7 @@ def run(args: argparse.Namespace) -> int:
         return via_s3.run(args)
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
     table_name = context.table_name(catalog.table("agent-profiles"))
-    _require_short_enough("SOURCE", args.source)
-    try:
-        files = list_files(args.source)
-    except SourceError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    files = listed_source(args.source)
 
     suffix = ".dry-run" if args.dry_run else ""
     rejects_path = (
@@ -145,21 +137,13 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run
         else (args.checkpoint or rejects_path.with_name(rejects_path.name + ".checkpoint"))
     )
-    rejects_siblings = ".checkpoint.lock" if derived_checkpoint else ".lock"
-    _require_short_enough("--rejects", rejects_path, longest_suffix=rejects_siblings)
-    if checkpoint_path is not None and not derived_checkpoint:
-        _require_short_enough("--checkpoint", checkpoint_path, longest_suffix=".lock")
-    try:
-        check_output_paths(
-            source=args.source, files=files, rejects=rejects_path, checkpoint=checkpoint_path
-        )
-    except OutputError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
-    with _alone(rejects_path=rejects_path, checkpoint_path=checkpoint_path):
-        try:
-            check_output_contents(rejects=rejects_path, checkpoint=checkpoint_path)
-        except OutputError as error:
-            raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    with claimed_outputs(
+        source=args.source,
+        files=files,
+        rejects_path=rejects_path,
+        checkpoint_path=checkpoint_path,
+        derived_checkpoint=derived_checkpoint,
+    ):
         return _migrate(
             args,
             context=context,
@@ -168,40 +152,6 @@ def run(args: argparse.Namespace) -> int:
             rejects_path=rejects_path,
             checkpoint_path=checkpoint_path,
         )
-
-
-def _require_short_enough(option: str, path: Path, *, longest_suffix: str = "") -> None:
-    try:
-        require_short_enough(option, path, longest_suffix=longest_suffix)
-    except PathTooLongError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
-
-
-@contextlib.contextmanager
-def _alone(*, rejects_path: Path, checkpoint_path: Path | None) -> Iterator[None]:
-    """Two runs on one rejects file or checkpoint would truncate and replace each other's
-    (issue 14: a second run emptied the first's rejects file). Held from before either is
-    touched until both are closed; a dry run, which keeps no checkpoint, locks its rejects
-    file only. The kernel drops a flock when its holder dies, so a killed run never blocks
-    its own --resume."""
-    with contextlib.ExitStack() as held:
-        if checkpoint_path is not None:
-            held.enter_context(
-                exclusive(
-                    lock_path_for(checkpoint_path),
-                    busy_message=f"another migrate-profiles run is using the checkpoint "
-                    f"{checkpoint_path}: let it finish (or stop it and use --resume), or pass "
-                    "another --rejects and --checkpoint",
-                )
-            )
-        held.enter_context(
-            exclusive(
-                lock_path_for(rejects_path),
-                busy_message=f"another migrate-profiles run is writing the rejects file "
-                f"{rejects_path}: let it finish, or pass another --rejects",
-            )
-        )
-        yield
 
 
 def _migrate(

@@ -62,13 +62,6 @@ def stack_names(config: EnvironmentConfig) -> tuple[str, ...]:
     return (stack_name(config),)
 
 
-def stack_names(config: EnvironmentConfig) -> tuple[str, ...]:
-    """Every stack :func:`add_environment` adds for ``config`` with the catalog's
-    applications: what a complete ``cdk diff --all`` of the environment must show."""
-    sample_data = (SAMPLE_DATA_COMPONENT,) if config.seed_sample_data else ()
-    return tuple(stack_name(config, component) for component in (*STACK_COMPONENTS, *sample_data))
-
-
 def add_environment(
     app: App,
     *,

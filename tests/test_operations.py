@@ -187,7 +187,6 @@ def test_capacity_alarms_only_on_provisioned_tables_at_a_percent_of_the_maximum(
 
 
 def test_topic_is_encrypted_with_the_environment_key_and_tls_only(environment):
-    name = environment.config.name
     ((_, (_, topic)),) = environment.resources("AWS::SNS::Topic").items()
     ((key_id, _),) = environment.resources("AWS::KMS::Key").items()
     assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}

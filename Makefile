@@ -81,6 +81,11 @@ docs: setup
 bench-migrate: setup
 	$(PYTHON) bench/migrate_bench.py
 
+# `cdk synth --context env=prod` against a bare TableV2 app with the same tables (ratio).
+.PHONY: bench-synth
+bench-synth: setup
+	$(PYTHON) bench/synth_bench.py
+
 # DynamoDB Local on 127.0.0.1:8000 with the dev tables and sample data (see README).
 local: setup
 	$(PYTHON) -m ddbctl local up

@@ -47,6 +47,12 @@ class EnvironmentConfig(BaseModel):
     alarms: AlarmSettings = Field(default_factory=AlarmSettings)
     # Days AWS Backup keeps each daily backup; None means no backup plan (dev).
     backup_retention_days: int | None = Field(default=35, ge=1, le=36500, strict=True)
+    # What `ddbctl cost --check-budget` holds the fixed monthly cost (USD) to.
+    monthly_budget_usd: float = Field(default=30.0, gt=0, strict=True)
+    # On-demand ceiling: each table's and index's maximum read and write request units
+    # per second; None leaves on-demand throughput uncapped. Provisioned tables ignore it
+    # (their autoscaling maximum is their ceiling).
+    max_request_units: int | None = Field(default=None, ge=1, strict=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentConfig:

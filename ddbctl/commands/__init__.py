@@ -3,6 +3,7 @@
 from ddbctl.commands import (
     check_changes,
     check_diff,
+    cost,
     local,
     migrate_profiles,
     query,
@@ -11,4 +12,4 @@ from ddbctl.commands import (
     verify,
 )
 
-COMMANDS = (tables, local, query, verify, seed, migrate_profiles, check_changes, check_diff)
+COMMANDS = (tables, local, query, verify, seed, migrate_profiles, check_changes, check_diff, cost)

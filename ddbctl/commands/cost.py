@@ -15,7 +15,6 @@ import argparse
 import json
 from pathlib import Path
 
-from ddbctl.cost import Estimate, estimate_environment
 from ddbctl.cost.budget import over_budget, within_budget_line
 from ddbctl.cost.counting import count
 from ddbctl.cost.fixed import estimate as fixed_estimate
@@ -116,10 +115,11 @@ def _check_usage(args: argparse.Namespace) -> None:
 def _check_budget(args: argparse.Namespace) -> int:
     names = [args.env] if args.env else list(ENVIRONMENT_NAMES)
     configs = [_config(name) for name in names]
+    prices = {config.name: load_prices(config.region, overrides=args.prices) for config in configs}
     templates = _templates(configs, args.cdk_out)
     overruns = []
     for config in configs:
-        estimate = estimate_environment(config, templates[config.name], prices_file=args.prices)
+        estimate = fixed_estimate(config.name, count(templates[config.name]), prices[config.name])
         problem = over_budget(estimate, config.monthly_budget_usd)
         if problem:
             overruns.append(problem)
@@ -131,11 +131,11 @@ def _check_budget(args: argparse.Namespace) -> int:
 
 
 def _change(args: argparse.Namespace, config: EnvironmentConfig) -> int:
-    head = estimate_environment(
-        config, _templates([config], args.cdk_out)[config.name], prices_file=args.prices
-    )
-    base: Estimate = estimate_environment(
-        config, _templates([config], args.baseline_cdk_out)[config.name], prices_file=args.prices
+    """Both sides priced alike, so only what the templates changed shows."""
+    prices = load_prices(config.region, overrides=args.prices)
+    head, base = (
+        fixed_estimate(config.name, count(_templates([config], out)[config.name]), prices)
+        for out in (args.cdk_out, args.baseline_cdk_out)
     )
     print(
         as_markdown_change(

@@ -45,7 +45,7 @@ class Line:
     def as_json(self) -> dict:
         return {
             "what": self.what,
-            "quantity": self.quantity,
+            "quantity": round(self.quantity, 9),
             "unit_usd": self.unit_usd,
             "monthly_usd": self.monthly_usd,
         }

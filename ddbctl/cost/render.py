@@ -136,6 +136,8 @@ def as_markdown_change(
     before = {line.what: line for line in base.lines}
     after = {line.what: line for line in head.lines}
     budget = "" if budget_usd is None else f", budget ${budget_usd:,.2f}"
+    if budget_usd is not None and head.fixed_monthly_usd > budget_usd:
+        budget += ": **over budget**"
     out = [
         f"#### Fixed cost of **{env}**: {_signed(change)} "
         f"(${base.fixed_monthly_usd:,.2f} -> ${head.fixed_monthly_usd:,.2f}{budget})",

@@ -237,3 +237,50 @@ def test_the_budget_gate_passes_within_budget(capsys):
     code, out, _ = run(capsys, "--check-budget", "--env", "prod", "--cdk-out", PROD)
     assert code == 0
     assert out == "ok [prod] fixed cost $12.39/month, budget $30.00\n"
+
+
+def test_plain_dynamodb_tables_are_counted_too():
+    """AWS::DynamoDB::Table (not what TableV2 emits): fixed throughput is floor and ceiling."""
+    templates = {
+        "dev-legacy": {
+            "Resources": {
+                "Fixed": {
+                    "Type": "AWS::DynamoDB::Table",
+                    "Properties": {
+                        "TableName": "dev-fixed",
+                        "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 4},
+                        "GlobalSecondaryIndexes": [
+                            {
+                                "IndexName": "by-x",
+                                "ProvisionedThroughput": {
+                                    "ReadCapacityUnits": 1,
+                                    "WriteCapacityUnits": 2,
+                                },
+                            }
+                        ],
+                    },
+                },
+                "Capped": {
+                    "Type": "AWS::DynamoDB::Table",
+                    "Properties": {
+                        "TableName": "dev-capped",
+                        "BillingMode": "PAY_PER_REQUEST",
+                        "TableClass": "STANDARD_INFREQUENT_ACCESS",
+                        "OnDemandThroughput": {"MaxReadRequestUnits": 7, "MaxWriteRequestUnits": 3},
+                    },
+                },
+            }
+        }
+    }
+    counts = count(templates)
+    assert counts.tables["dev-capped"].table_class == "STANDARD_INFREQUENT_ACCESS"
+    result = estimate("dev", counts, PRICES)
+    lines = {line.what: line.quantity for line in result.lines}
+    assert lines["Provisioned write capacity units at the autoscaling minimum"] == 6
+    assert lines["Provisioned read capacity units at the autoscaling minimum"] == 6
+    ceiling = {line.what: line.quantity for line in result.ceiling_lines}
+    assert ceiling["Provisioned write capacity units at the autoscaling maximum"] == 6
+    suffix = " at max_request_units, all month (Standard-IA)"
+    assert ceiling["On-demand read request units per second" + suffix] == 7
+    assert ceiling["On-demand write request units per second" + suffix] == 3
+    assert result.uncapped == []

@@ -254,3 +254,11 @@ def test_a_workload_table_the_templates_lack_is_one_line_and_exit_1(capsys, tmp_
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "dev's templates have no table 'dev-request_processing_logs'" in err
+
+
+def test_a_tie_between_the_classes_is_said_plainly(capsys):
+    # Seed 003 at today's prices: Standard-IA's dearer requests cancel its cheaper storage.
+    code = main(["cost", "--env", "prod", "--cdk-out", PROD, "--workload", SEED_003_WORKLOAD])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "table class: Standard and Standard-IA cost the same for this workload" in out

@@ -102,68 +102,70 @@ def _cap(settings: Mapping[str, Any] | None, kind: str) -> float | None:
 
 
 def _sum_caps(caps: list[float | None]) -> float | None:
-    return None if any(cap is None for cap in caps) else sum(caps)  # type: ignore[misc]
+    """The caps summed over replicas; None (uncapped) when any replica is, or none exist."""
+    if not caps or any(cap is None for cap in caps):
+        return None
+    return sum(cap for cap in caps if cap is not None)
+
+
+def _replica_part(replica: Mapping[str, Any], index: str | None) -> Mapping[str, Any]:
+    """Where one replica keeps the read settings of the table (None) or of one index."""
+    if index is None:
+        return replica
+    parts = replica.get("GlobalSecondaryIndexes", [])
+    return next((part for part in parts if part["IndexName"] == index), {})
+
+
+def _scope(
+    *, name: str, index: str | None, writer: Mapping[str, Any], readers: list, provisioned: bool
+) -> Throughput:
+    """One table or index: writes are settled once for the global table and made in
+    every replica; reads are set per replica."""
+    copies = max(len(readers), 1)
+    if provisioned:
+        write_settings = writer.get("WriteProvisionedThroughputSettings")
+        min_write, max_write = _capacity(write_settings, "Write")
+        reads = [_capacity(r.get("ReadProvisionedThroughputSettings"), "Read") for r in readers]
+        return Throughput(
+            table=name,
+            index=index,
+            provisioned=True,
+            min_read=sum(low for low, _ in reads),
+            max_read=sum(high for _, high in reads),
+            min_write=min_write * copies,
+            max_write=max_write * copies,
+            target_utilization=_target(write_settings, "Write"),
+        )
+    write_cap = _cap(writer.get("WriteOnDemandThroughputSettings"), "Write")
+    return Throughput(
+        table=name,
+        index=index,
+        provisioned=False,
+        cap_read=_sum_caps(
+            [_cap(r.get("ReadOnDemandThroughputSettings"), "Read") for r in readers]
+        ),
+        cap_write=None if write_cap is None else write_cap * copies,
+    )
 
 
 def _global_table(properties: Mapping[str, Any]) -> tuple[TableFacts, list[Throughput]]:
     name = properties.get("TableName", "?")
     provisioned = properties.get("BillingMode") == "PROVISIONED"
     replicas = properties.get("Replicas", [])
-    copies = max(len(replicas), 1)
-    indexes = [gsi["IndexName"] for gsi in properties.get("GlobalSecondaryIndexes", [])]
-    # Writes are settled once for the global table and made in every replica.
-    write_settings = {None: properties}
-    write_settings.update(
-        {gsi["IndexName"]: gsi for gsi in properties.get("GlobalSecondaryIndexes", [])}
-    )
-    scopes = []
-    for index in (None, *indexes):
-        reads = []
-        for replica in replicas:
-            holder = replica
-            if index is not None:
-                holder = next(
-                    (
-                        g
-                        for g in replica.get("GlobalSecondaryIndexes", [])
-                        if g["IndexName"] == index
-                    ),
-                    {},
-                )
-            reads.append(holder)
-        writer = write_settings[index]
-        if provisioned:
-            write_settings_of_scope = writer.get("WriteProvisionedThroughputSettings")
-            min_write, max_write = _capacity(write_settings_of_scope, "Write")
-            read_ranges = [
-                _capacity(r.get("ReadProvisionedThroughputSettings"), "Read") for r in reads
-            ]
-            scopes.append(
-                Throughput(
-                    table=name,
-                    index=index,
-                    provisioned=True,
-                    min_read=sum(low for low, _ in read_ranges),
-                    max_read=sum(high for _, high in read_ranges),
-                    min_write=min_write * copies,
-                    max_write=max_write * copies,
-                    target_utilization=_target(write_settings_of_scope, "Write"),
-                )
-            )
-        else:
-            write_cap = _cap(writer.get("WriteOnDemandThroughputSettings"), "Write")
-            scopes.append(
-                Throughput(
-                    table=name,
-                    index=index,
-                    provisioned=False,
-                    cap_read=_sum_caps(
-                        [_cap(r.get("ReadOnDemandThroughputSettings"), "Read") for r in reads]
-                        or [None]
-                    ),
-                    cap_write=None if write_cap is None else write_cap * copies,
-                )
-            )
+    writers = {None: properties} | {
+        gsi["IndexName"]: gsi for gsi in properties.get("GlobalSecondaryIndexes", [])
+    }
+    indexes = [index for index in writers if index is not None]
+    scopes = [
+        _scope(
+            name=name,
+            index=index,
+            writer=writer,
+            readers=[_replica_part(replica, index) for replica in replicas],
+            provisioned=provisioned,
+        )
+        for index, writer in writers.items()
+    ]
     first = replicas[0] if replicas else {}
     facts = TableFacts(
         name=name,

@@ -82,6 +82,8 @@ def _advice_line(cost: TableCost) -> str:
     current = CLASS_NAMES[cost.table_class]
     other = CLASS_NAMES[verdict["cheaper"]]
     saving = verdict["saving_monthly_usd"]
+    if not saving:
+        return "    table class: Standard and Standard-IA cost the same for this workload"
     if verdict["cheaper"] == cost.table_class:
         return f"    table class: {current} is cheaper (the other costs ${saving:.4f}/month more)"
     return f"    table class: {other} would save ${saving:.4f}/month over {current}"

@@ -17,9 +17,11 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): requirements.txt requirements-dev.txt
+$(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	# The project itself, editable: `.venv/bin/ddbctl` and `import cdk_constructs` from anywhere.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -72,6 +74,12 @@ budget: synth
 .PHONY: lock
 lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock
+
+# Rewrite the consumers table and access matrix in docs/access.md from the catalog;
+# tests/test_docs_fresh.py fails until the result is committed.
+.PHONY: docs
+docs: setup
+	$(PYTHON) -m scripts.access_matrix
 
 # Loads 20k generated profiles into DynamoDB Local three ways (put_item loop, boto3
 # batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.

@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # CloudWatch: EvaluationPeriods x Period may not exceed one day.
 MAX_EVALUATION_MINUTES = 24 * 60
+# Throttle events and system errors are counts per period. A threshold above this
+# would need more than 3,000 failed requests a second over a 5-minute period to fire:
+# a typo (1e308), not a choice.
+MAX_COUNT_THRESHOLD = 1_000_000
 # The DynamoDB operations a SystemErrors alarm can sum: CloudWatch publishes
 # SystemErrors per (TableName, Operation) only, and refuses metric-math alarms over
 # more than 10 metrics. The PartiQL operations and GetRecords (no table has a
@@ -42,7 +46,8 @@ class AlarmRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    threshold: float = Field(gt=0, strict=True)
+    # allow_inf_nan=False: Infinity or NaN would make an alarm that can never fire.
+    threshold: float = Field(gt=0, le=MAX_COUNT_THRESHOLD, strict=True, allow_inf_nan=False)
     evaluation_periods: int = Field(ge=1, le=1440, strict=True)
     datapoints_to_alarm: int = Field(ge=1, le=1440, strict=True)
 

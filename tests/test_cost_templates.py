@@ -106,7 +106,7 @@ def test_prods_fixed_cost_includes_seed_004s_capacity_at_the_minimum(environment
 
 @pytest.mark.xfail(
     strict=True,
-    reason="stacks/application_stack.py does not pass max_request_units=config.max_request_units "
+    reason="stacks/application_data.py does not pass max_request_units=config.max_request_units "
     "to DataTable yet (the lead wires it; then delete this marker)",
 )
 @pytest.mark.parametrize("env_name", ["dev", "staging"])

@@ -75,16 +75,9 @@ def alarm_coverage(environment) -> dict[tuple[str, str | None, str], dict]:
 
 
 def topic_import(environment) -> dict:
-    """How application stacks refer to the environment's one alarm topic."""
+    """How every alarm refers to the environment's one alarm topic (same stack)."""
     ((logical_id, _),) = environment.resources("AWS::SNS::Topic").items()
-    name = environment.config.name
-    outputs = environment.templates[f"{name}-operations"]["Outputs"]
-    (export,) = [
-        output["Export"]["Name"]
-        for output in outputs.values()
-        if output["Value"] == {"Ref": logical_id}
-    ]
-    return {"Fn::ImportValue": export}
+    return {"Ref": logical_id}
 
 
 def test_every_table_has_the_alarms_its_environment_asks_for_on_the_topic(environment):
@@ -198,11 +191,9 @@ def test_capacity_alarms_only_on_provisioned_tables_at_a_percent_of_the_maximum(
 
 
 def test_topic_is_encrypted_with_the_environment_key_and_tls_only(environment):
-    name = environment.config.name
-    ((_, (stack, topic)),) = environment.resources("AWS::SNS::Topic").items()
-    assert stack == f"{name}-operations"
-    key_id = topic["Properties"]["KmsMasterKeyId"]["Fn::ImportValue"]
-    assert key_id.startswith(f"{name}-data-key:") and "DataKey" in key_id
+    ((_, (_, topic)),) = environment.resources("AWS::SNS::Topic").items()
+    ((key_id, _),) = environment.resources("AWS::KMS::Key").items()
+    assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     ((_, (_, policy)),) = environment.resources("AWS::SNS::TopicPolicy").items()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert {
@@ -253,7 +244,7 @@ def test_alarm_emails_from_config_become_subscriptions():
         },
     )
     stacks = add_environment(cdk.App(), config=config)
-    template = Template.from_stack(stacks.operations)
+    template = Template.from_stack(stacks.stack)
     subscriptions = template.find_resources("AWS::SNS::Subscription")
     assert sorted(s["Properties"]["Endpoint"] for s in subscriptions.values()) == [
         "dba@example.com",
@@ -290,9 +281,8 @@ def test_backup_plan_is_daily_into_a_vault_encrypted_with_the_environment_key(
     days = environment.config.backup_retention_days
     ((vault_id, (_, vault)),) = environment.resources("AWS::Backup::BackupVault").items()
     assert vault["DeletionPolicy"] == "Retain"
-    assert vault["Properties"]["EncryptionKeyArn"]["Fn::ImportValue"].startswith(
-        f"{env_name}-data-key:"
-    )
+    ((key_id, _),) = environment.resources("AWS::KMS::Key").items()
+    assert vault["Properties"]["EncryptionKeyArn"] == {"Fn::GetAtt": [key_id, "Arn"]}
     assert vault["Properties"]["Notifications"]["BackupVaultEvents"] == NOTIFIED_EVENTS
     ((_, (_, plan)),) = environment.resources("AWS::Backup::BackupPlan").items()
     (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
@@ -355,8 +345,7 @@ def test_prod_agent_tables_and_indexes_have_scaling_targets_and_policies(environ
 
 
 def test_dashboard_graphs_every_table_and_index(environment):
-    ((_, (stack, dashboard)),) = environment.resources("AWS::CloudWatch::Dashboard").items()
-    assert stack == f"{environment.config.name}-operations"
+    ((_, (_, dashboard)),) = environment.resources("AWS::CloudWatch::Dashboard").items()
     body = "".join(
         part
         for part in dashboard["Properties"]["DashboardBody"]["Fn::Join"][1]
@@ -380,7 +369,7 @@ def test_dashboard_shows_the_tables_the_stacks_hold_not_the_whole_catalog():
     config = load_from_cdk_json("staging")
     kept = {"trade-matching": catalog.APPLICATIONS["trade-matching"]}
     stacks = add_environment(cdk.App(), config=config, applications=kept)
-    template = cdk.assertions.Template.from_stack(stacks.operations).to_json()
+    template = cdk.assertions.Template.from_stack(stacks.stack).to_json()
     ((dashboard,),) = [
         [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Dashboard"]
     ]
@@ -413,7 +402,7 @@ def test_a_long_table_name_override_keeps_every_alarm_name_within_cloudwatchs_li
         },
     )
     stacks = add_environment(cdk.App(), config=config)
-    template = Template.from_stack(stacks.applications["agent-matching"])
+    template = Template.from_stack(stacks.stack)
     names = [
         alarm["Properties"]["AlarmName"]
         for alarm in template.find_resources("AWS::CloudWatch::Alarm").values()
@@ -435,7 +424,7 @@ def test_prod_with_provisioned_capacity_off_has_no_capacity_alarms_or_scaling():
         "prod", {"prod": {"account": "123456789012", "provisioned_capacity": False}}
     )
     stacks = add_environment(cdk.App(), config=config)
-    template = Template.from_stack(stacks.applications["agent-matching"]).to_json()
+    template = Template.from_stack(stacks.stack).to_json()
     resources = template["Resources"].values()
     tables = [r for r in resources if r["Type"] == "AWS::DynamoDB::GlobalTable"]
     assert {t["Properties"]["BillingMode"] for t in tables} == {"PAY_PER_REQUEST"}

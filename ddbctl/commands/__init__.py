@@ -1,6 +1,7 @@
 """Subcommands. Add a module here and list it in COMMANDS."""
 
 from ddbctl.commands import (
+    bulk,
     check_changes,
     check_diff,
     cost,
@@ -12,4 +13,15 @@ from ddbctl.commands import (
     verify,
 )
 
-COMMANDS = (tables, local, query, verify, seed, migrate_profiles, check_changes, check_diff, cost)
+COMMANDS = (
+    tables,
+    local,
+    query,
+    verify,
+    seed,
+    migrate_profiles,
+    check_changes,
+    check_diff,
+    bulk,
+    cost,
+)

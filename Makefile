@@ -65,6 +65,11 @@ format: setup
 update-snapshots: setup
 	$(PYTHON) -m pytest tests/test_snapshots.py --snapshot-update
 
+# Fails in one line when an environment's fixed cost is over its monthly_budget_usd.
+.PHONY: budget
+budget: synth
+	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
+
 # Rewrite schema-lock/<env>.json from the templates, after the change was reviewed.
 .PHONY: lock
 lock: setup

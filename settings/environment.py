@@ -52,6 +52,12 @@ class EnvironmentConfig(BaseModel):
     # An S3 bucket for `migrate-profiles --via-s3` staging; its objects expire after N days.
     bulk_load_bucket: bool = Field(default=False, strict=True)
     bulk_load_expire_days: int = Field(default=7, ge=1, le=365, strict=True)
+    # What `ddbctl cost --check-budget` holds the fixed monthly cost (USD) to.
+    monthly_budget_usd: float = Field(default=30.0, gt=0, strict=True)
+    # On-demand ceiling: each table's and index's maximum read and write request units
+    # per second; None leaves on-demand throughput uncapped. Provisioned tables ignore it
+    # (their autoscaling maximum is their ceiling).
+    max_request_units: int | None = Field(default=None, ge=1, strict=True)
 
     @field_validator("region")
     @classmethod

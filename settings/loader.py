@@ -32,7 +32,11 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
         "pitr_recovery_days": 7,
         "seed_sample_data": True,
         "backup_retention_days": None,
+        "monthly_budget_usd": 3.0,
+        "max_request_units": 10,
         "alarms": {
+            "index_throttles": False,
+            "system_error_operations": [],
             "throttles": {"threshold": 10, "evaluation_periods": 3, "datapoints_to_alarm": 3},
             "system_errors": {"threshold": 5, "evaluation_periods": 3, "datapoints_to_alarm": 3},
             "consumed_capacity": {
@@ -45,6 +49,8 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
     "staging": {
         "pitr_recovery_days": 35,
         "backup_retention_days": 14,
+        "monthly_budget_usd": 12.0,
+        "max_request_units": 100,
         "alarms": {
             "throttles": {"threshold": 5, "evaluation_periods": 3, "datapoints_to_alarm": 2},
             "system_errors": {"threshold": 1, "evaluation_periods": 3, "datapoints_to_alarm": 2},

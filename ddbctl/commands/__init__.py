@@ -4,6 +4,7 @@ from ddbctl.commands import (
     bulk,
     check_changes,
     check_diff,
+    cost,
     local,
     migrate_profiles,
     query,
@@ -12,4 +13,15 @@ from ddbctl.commands import (
     verify,
 )
 
-COMMANDS = (tables, local, query, verify, seed, migrate_profiles, check_changes, check_diff, bulk)
+COMMANDS = (
+    tables,
+    local,
+    query,
+    verify,
+    seed,
+    migrate_profiles,
+    check_changes,
+    check_diff,
+    bulk,
+    cost,
+)

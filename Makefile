@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean scan scan-setup bench-migrate local
+.PHONY: setup synth test unit infra integration lint format update-snapshots clean scan scan-setup bench-migrate local
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -35,17 +35,30 @@ $(SCAN_STAMP): requirements-scan.txt
 
 scan-setup: $(SCAN_STAMP)
 
+# The environments synthesize side by side (each CLI run is mostly one process).
 synth: setup
-	@for env in $(ENVIRONMENTS); do \
+	@pids=(); for env in $(ENVIRONMENTS); do \
 	  echo "synth $$env -> cdk.out.$$env"; \
-	  cdk synth --quiet --context env=$$env --output cdk.out.$$env || exit 1; \
-	done
+	  cdk synth --quiet --context env=$$env --output cdk.out.$$env & pids+=($$!); \
+	done; status=0; for pid in "$${pids[@]}"; do wait $$pid || status=1; done; exit $$status
 
-# The scan runs after the tests so CI enforces it; scan-setup comes first so the
-# scanner self-tests in tests/test_scan.py run rather than skip. One synth serves
-# both the lock check and the scan, so they judge the same templates.
+# Tests in tiers. unit: no synth, no server; infra: synth, cdk-nag, snapshots, in one
+# process so each environment is synthesized once; integration: DynamoDB Local, moto
+# server, the scanners (scan-setup first, so their self-tests run rather than skip).
+PYTEST := $(PYTHON) -m pytest -q
+unit: setup
+	$(PYTEST) -n 2 tests/unit
+
+infra: setup
+	$(PYTEST) tests/infra
+
+integration: setup scan-setup
+	$(PYTEST) -n 2 tests/integration
+
+# All three tiers, then the gates CI enforces on what `cdk synth` writes: one synth
+# serves the lock check, the budget and the scan, so they judge the same templates.
 test: setup scan-setup
-	$(PYTHON) -m pytest
+	$(MAKE) --no-print-directory unit infra integration
 	$(MAKE) --no-print-directory synth
 	$(PYTHON) -m ddbctl check-changes --strict --cdk-out 'cdk.out.{env}'
 	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
@@ -64,7 +77,7 @@ format: setup
 	$(PYTHON) -m ruff check --fix .
 
 update-snapshots: setup
-	$(PYTHON) -m pytest tests/test_snapshots.py --snapshot-update
+	$(PYTHON) -m pytest tests/infra/test_snapshots.py --snapshot-update
 
 # Fails in one line when an environment's fixed cost is over its monthly_budget_usd.
 .PHONY: budget
@@ -77,7 +90,7 @@ lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock
 
 # Rewrite the consumers table and access matrix in docs/access.md from the catalog;
-# tests/test_docs_fresh.py fails until the result is committed.
+# tests/unit/test_docs_fresh.py fails until the result is committed.
 .PHONY: docs
 docs: setup
 	$(PYTHON) -m scripts.access_matrix

@@ -55,7 +55,10 @@ def synthesize(
     from stacks.environment import add_environment
 
     configs = list(configs)
-    app = cdk.App(outdir=str(outdir)) if outdir else cdk.App()
+    from settings import synth_context
+
+    context = synth_context()
+    app = cdk.App(outdir=str(outdir), context=context) if outdir else cdk.App(context=context)
     try:
         for config in configs:
             add_environment(app, config=config, applications=applications)

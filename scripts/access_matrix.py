@@ -2,7 +2,7 @@
 
 The catalog is the one source of who may do what; the document shows it so a
 reviewer sees a grant change in the pull request. Only the text between each
-pair of markers is rewritten, and ``tests/test_docs_fresh.py`` fails when the
+pair of markers is rewritten, and ``tests/unit/test_docs_fresh.py`` fails when the
 committed document differs from what this script would write.
 """
 

@@ -3,7 +3,7 @@
 from settings.cdk_json import CDK_JSON_VARIABLE, locate_cdk_json, read_cdk_json
 from settings.environment import ENVIRONMENT_NAMES, EnvironmentConfig
 from settings.errors import ConfigError
-from settings.loader import load_environment, load_from_cdk_json
+from settings.loader import load_environment, load_from_cdk_json, synth_context
 
 __all__ = [
     "CDK_JSON_VARIABLE",
@@ -14,4 +14,5 @@ __all__ = [
     "load_from_cdk_json",
     "locate_cdk_json",
     "read_cdk_json",
+    "synth_context",
 ]

@@ -140,3 +140,11 @@ def load_from_cdk_json(name: str | None, *, path: Path | None = None) -> Environ
     """
     context = read_cdk_json(locate_cdk_json() if path is None else path)
     return load_environment(name, context.get("environments"))
+
+
+def synth_context(*, path: Path | None = None) -> dict[str, Any]:
+    """The context the CDK CLI hands ``app.py`` from ``cdk.json`` (feature flags and the
+    environments), for in-process synthesis: without it, flags such as
+    ``@aws-cdk/aws-iam:minimizePolicies`` are off and the templates tests and tools
+    judge are not the ones ``cdk deploy`` sends."""
+    return read_cdk_json(locate_cdk_json() if path is None else path)

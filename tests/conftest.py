@@ -33,7 +33,12 @@ import aws_cdk as cdk  # noqa: E402
 import boto3  # noqa: E402
 from botocore.stub import Stubber  # noqa: E402
 
-from settings import ENVIRONMENT_NAMES, EnvironmentConfig, load_from_cdk_json  # noqa: E402
+from settings import (  # noqa: E402
+    ENVIRONMENT_NAMES,
+    EnvironmentConfig,
+    load_from_cdk_json,
+    synth_context,
+)
 from stacks.environment import EnvironmentStacks, add_environment  # noqa: E402
 
 
@@ -61,7 +66,7 @@ class Synthesized:
 
 
 def synthesize(config: EnvironmentConfig) -> Synthesized:
-    app = cdk.App()
+    app = cdk.App(context=synth_context())  # cdk.json's feature flags, as `cdk synth` sets
     stacks = add_environment(app, config=config)
     assembly = app.synth()
     templates = {

@@ -23,7 +23,7 @@ from schema_lock import parse_cdk_diff
 from schema_lock.templates import expected_stack_names
 from settings import load_from_cdk_json
 
-FIXTURES = Path(__file__).parent / "fixtures" / "cdk_diff"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cdk_diff"
 UNSAFE = FIXTURES / "staging-unsafe.txt"
 # A new table: the app stack's BackupSelection is replaced (its table list
 # cannot change in place), and the operations dashboard gains a widget.

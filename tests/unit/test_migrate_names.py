@@ -22,7 +22,7 @@ from ddbctl.migrate import checkpoint as cp
 from ddbctl.migrate.reader import list_files
 from tests.profiles import profile, read_rejects, write_files
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLOSED = "http://127.0.0.1:1"
 LATIN_1 = b"caf\xe9.json"  # "café.json" as Latin-1 bytes: not UTF-8
 

@@ -15,7 +15,7 @@ from catalog import consumers
 from cdk_constructs import BulkLoadBucket
 from cdk_constructs.consumer_access import ConsumerAccess
 from settings import EnvironmentConfig
-from tests.test_nag import MIN_REASON_LENGTH, acknowledgements, violations
+from tests.infra.test_nag import MIN_REASON_LENGTH, acknowledgements, violations
 
 ENV = cdk.Environment(account="123456789012", region="us-east-1")
 

@@ -6,7 +6,7 @@ import pytest
 
 from catalog.consumers import CONSUMER_IDS
 from settings import ConfigError, load_environment
-from tests.test_settings import BASE, run_app
+from tests.infra.test_settings import BASE, run_app
 
 ACCOUNT = BASE["account"]
 

@@ -10,7 +10,7 @@ import pytest
 
 from ddbctl.migrate.nesting import levels_exceed, to_json
 from tests.profiles import profile, read_rejects, write_files
-from tests.test_migrate_inputs import migrate
+from tests.unit.test_migrate_inputs import migrate
 
 REASON = "record nests deeper than DynamoDB's 32 levels"
 

@@ -15,7 +15,7 @@ import pytest
 from ddbctl.cli import main
 from ddbctl.cost.prices import HOURS_PER_MONTH, SECONDS_PER_MONTH, load_prices
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cost"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cost"
 PROD = str(FIXTURES / "prod")
 SEED_002_WORKLOAD = str(FIXTURES / "seed-002-workload.json")
 SEED_002_PRICES = str(FIXTURES / "seed-002-prices.json")

@@ -21,7 +21,7 @@ from ddbctl.cli import build_parser
 from ddbctl.commands.check_diff import APPROVAL_LABEL, COMMENT_MARKER
 from settings import ENVIRONMENT_NAMES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
 PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})$")

@@ -21,7 +21,7 @@ from ddbio.table_definitions import create_table
 from tests.profiles import profile, read_rejects, write_files
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = catalog.table("agent-profiles")
 
 

@@ -12,7 +12,7 @@ import pytest
 from ddbctl.migrate import array_elements
 from ddbctl.migrate.array_elements import split_array
 from tests.profiles import profile, read_rejects, write_files
-from tests.test_migrate_inputs import migrate
+from tests.unit.test_migrate_inputs import migrate
 
 TRICKY = ["a,b", "x]y", "}{", 'quote " inside', "back\\slash\\", '\\"', "ünï", "\u2028", ""]
 

@@ -43,7 +43,7 @@ def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loade
     from compliance import DataLayerChecks
     from settings import load_environment
     from stacks.environment import BULK_LOAD_ID, add_environment
-    from tests.test_nag import violations
+    from tests.infra.test_nag import violations
 
     config = load_environment(
         "staging", {"staging": {"account": "123456789012", "bulk_load_bucket": True}}

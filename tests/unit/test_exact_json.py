@@ -10,7 +10,7 @@ import pytest
 
 from ddbctl import exact_json
 from tests.profiles import read_rejects
-from tests.test_migrate_inputs import migrate
+from tests.unit.test_migrate_inputs import migrate
 
 
 @pytest.mark.parametrize(

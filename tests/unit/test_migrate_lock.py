@@ -43,7 +43,7 @@ class HeldElsewhere:
                 sys.stdin.read()
             """
         )
-        root = Path(__file__).resolve().parent.parent
+        root = Path(__file__).resolve().parents[2]
         self._process = subprocess.Popen(
             [sys.executable, "-c", code],
             cwd=root,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.test_migrate_local import tables  # noqa: F401 - fixture
 from tests.profiles import profile, write_files
-from tests.test_migrate_local import tables  # noqa: F401 - the DynamoDB Local tables fixture
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 NODE_BIN = ROOT / "node_modules" / ".bin"
 

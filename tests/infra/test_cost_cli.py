@@ -20,7 +20,7 @@ from ddbctl.cost.prices import HOURS_PER_MONTH, KEYS, SECONDS_PER_MONTH, load_pr
 from ddbctl.errors import CliError
 from schema_lock.templates import read_cloud_assembly
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cost"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cost"
 BASE, HEAD, PROD = (str(FIXTURES / name) for name in ("base", "head", "prod"))
 PRICES = load_prices("us-east-1")
 

@@ -16,9 +16,9 @@ from ddbio.seeding import PROPERTY_HASH, PROPERTY_TABLES, handle_event, sample_d
 from ddbio.table_definitions import create_table
 from settings import load_environment
 from stacks.environment import SAMPLE_DATA_ID, add_environment
-from tests.test_nag import acknowledgements
-from tests.test_seeder_handler import contents, stringify_scalars
-from tests.test_settings import BASE, run_app
+from tests.infra.test_nag import acknowledgements
+from tests.infra.test_settings import BASE, run_app
+from tests.unit.test_seeder_handler import contents, stringify_scalars
 
 CUSTOM = "Custom::SampleData"
 SAMPLE_STACK = "dev-data-layer"

@@ -1,7 +1,7 @@
 """The change rules, on identities edited by hand: one test per kind of change.
 
 Starting from the committed staging lock keeps the cases realistic without a
-synth; tests/test_schema_lock_catalog.py proves the same rules on real
+synth; tests/infra/test_schema_lock_catalog.py proves the same rules on real
 templates synthesized from a modified catalog.
 """
 

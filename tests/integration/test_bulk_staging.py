@@ -12,7 +12,7 @@ import pytest
 from ddbctl.cli import main
 from tests.bulk_fixtures import BUCKET, TABLE, listing, moto_endpoint, services, staged_items
 from tests.profiles import profile, read_rejects, write_files
-from tests.test_migrate_inputs import BAD_INPUTS
+from tests.unit.test_migrate_inputs import BAD_INPUTS
 
 __all__ = ["moto_endpoint", "services"]  # fixtures, used by name
 

@@ -88,7 +88,7 @@ def test_ddbctl_refuses_the_same_config(tmp_path, monkeypatch, capsys):
 
 
 def test_synth_fails_in_one_line(tmp_path):
-    from tests.test_settings import run_app
+    from tests.infra.test_settings import run_app
 
     adopt = {"table_names": {"agent-profiles": "agent-profiles"}}
     result = run_app({"env": "dev", "environments": environments(dev=adopt, prod=adopt)}, tmp_path)

@@ -149,7 +149,7 @@ def test_the_lock_is_held_for_the_whole_run_and_released_after(monkeypatch, tmp_
 
     monkeypatch.setattr(command, "Migration", Probing)
     monkeypatch.setattr(command, "require_local_endpoint", lambda url: None)
-    monkeypatch.setattr(command, "_require_table", lambda *args: None)
+    monkeypatch.setattr(command, "_require_table", lambda *args, **kwargs: None)
     monkeypatch.setattr(command, "ParallelWriter", lambda **kwargs: None)  # counts, no writes
     assert run(source, rejects) == 0
     assert seen == ["r.jsonl.lock", "r.jsonl.checkpoint.lock"]

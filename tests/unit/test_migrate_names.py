@@ -80,7 +80,7 @@ def test_a_run_with_a_latin_1_name_checkpoints_and_resumes(
     latin_1_source, monkeypatch, tmp_path, capsys
 ):
     monkeypatch.setattr(command, "require_local_endpoint", lambda url: None)
-    monkeypatch.setattr(command, "_require_table", lambda *args: None)
+    monkeypatch.setattr(command, "_require_table", lambda *args, **kwargs: None)
     monkeypatch.setattr(command, "ParallelWriter", lambda **kwargs: None)  # counts, no writes
     rejects = tmp_path / "r.jsonl"
     assert run(latin_1_source, "--rejects", str(rejects)) == 1

@@ -128,9 +128,17 @@ def test_ci_runs_setup_lint_and_tests_which_synth_and_scan():
     lines = [line.strip() for line in test_rule.splitlines()[1:]]
     order = [
         next(i for i, line in enumerate(lines) if needle in line)
-        for needle in ("-m pytest", "synth", "-m ddbctl check-changes --strict", "scan.sh")
+        for needle in (
+            "unit infra integration",
+            "synth",
+            "-m ddbctl check-changes --strict",
+            "-m ddbctl cost --check-budget",
+            "scan.sh",
+        )
     ]
-    assert order == sorted(order)  # the lock check and the scan read the fresh synth
+    assert order == sorted(order)  # the lock check, budget and scan read the fresh synth
+    for tier in ("unit", "infra", "integration"):
+        assert f"tests/{tier}" in makefile_rule(tier)
     assert "synth" in makefile_rule("scan").splitlines()[0]
 
 

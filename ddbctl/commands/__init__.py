@@ -3,12 +3,25 @@
 from ddbctl.commands import (
     check_changes,
     check_diff,
+    copy,
     local,
     migrate_profiles,
     query,
+    restore,
     seed,
     tables,
     verify,
 )
 
-COMMANDS = (tables, local, query, verify, seed, migrate_profiles, check_changes, check_diff)
+COMMANDS = (
+    tables,
+    local,
+    query,
+    verify,
+    seed,
+    migrate_profiles,
+    restore,
+    copy,
+    check_changes,
+    check_diff,
+)

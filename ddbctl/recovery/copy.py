@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from ddbctl.errors import CliError
 from ddbctl.recovery.copy_checkpoint import CopyCheckpoint
-from ddbio.batch_writer import BackoffPolicy, UnprocessedItemsError, chunked, write_batch
+from ddbio.batch_writer import BackoffPolicy, chunked
 
 ONLY_MISSING = "only-missing"
 OVERWRITE = "overwrite"
@@ -110,29 +110,37 @@ def _key_of(item: dict[str, Any], key_names: list[str]) -> dict[str, Any]:
     return {name: item[name] for name in key_names if name in item}
 
 
+def _write_batch(job: CopyJob, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """BatchWriteItem with jittered resends of UnprocessedItems, each call itself retried
+    on throttling; returns the requests still unprocessed after the last attempt."""
+    pending = requests
+    for attempt in range(1, job.policy.max_attempts + 1):
+        response = with_backoff(
+            lambda pending=pending: job.client.batch_write_item(RequestItems={job.target: pending}),
+            job.policy,
+        )
+        pending = response.get("UnprocessedItems", {}).get(job.target, [])
+        if not pending or attempt == job.policy.max_attempts:
+            break
+        job.policy.sleep(job.policy.delay(attempt))
+    return pending
+
+
 def _overwrite(job: CopyJob, items: list[dict[str, Any]], key_names: list[str]) -> PageResult:
     result = PageResult()
     for batch in chunked(items):
-        requests = [{"PutRequest": {"Item": item}} for item in batch]
         try:
-            with_backoff(
-                lambda requests=requests: write_batch(
-                    job.client, job.target, requests, policy=job.policy
-                ),
-                job.policy,
-            )
-            result.written += len(batch)
-        except UnprocessedItemsError as error:
-            left = [request["PutRequest"]["Item"] for request in error.unprocessed]
-            result.written += len(batch) - len(left)
-            result.failures += [
-                {"key": _key_of(item, key_names), "error": "unprocessed after retries"}
-                for item in left
-            ]
+            left = _write_batch(job, [{"PutRequest": {"Item": item}} for item in batch])
         except ClientError as error:
             result.failures += [
                 {"key": _key_of(item, key_names), "error": str(error)} for item in batch
             ]
+            continue
+        result.written += len(batch) - len(left)
+        result.failures += [
+            {"key": _key_of(r["PutRequest"]["Item"], key_names), "error": "unprocessed"}
+            for r in left
+        ]
     return result
 
 

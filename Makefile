@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: setup synth test lint format update-snapshots clean scan scan-setup bench-migrate local
+.PHONY: setup synth test lint format update-snapshots clean scan scan-setup bench-migrate bench-copy local
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -72,6 +72,11 @@ lock: setup
 # batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
 bench-migrate: setup
 	$(PYTHON) bench/migrate_bench.py
+
+# Copies 20k items on DynamoDB Local two ways (a single-threaded Scan + batch_writer
+# loop, and ddbctl copy) and prints items/s and the ratio.
+bench-copy: setup
+	$(PYTHON) bench/copy_bench.py
 
 # DynamoDB Local on 127.0.0.1:8000 with the dev tables and sample data (see README).
 local: setup

@@ -184,3 +184,33 @@ def test_a_killed_copy_resumes_and_ends_item_for_item_equal(
     scanned, rest = line.removeprefix("scanned ").split(" = ")
     assert int(scanned) >= total  # a page in flight at the kill is scanned again
     assert rest.endswith("+ failed 0")
+
+
+def test_resume_needs_a_matching_checkpoint(tables, dynamodb_local, tmp_path, capsys):
+    client, names = tables
+    _fill(client, names["src"], 30)
+    checkpoint = tmp_path / "copy.json"
+    at = ["--checkpoint", str(checkpoint)]
+    assert _copy(dynamodb_local, names, "--overwrite", "--resume", *at) == 1
+    assert capsys.readouterr().err == (
+        f"ddbctl copy: error: no checkpoint at {checkpoint} to resume: run without --resume\n"
+    )
+    assert _copy(dynamodb_local, names, "--overwrite", "--segments", "2", *at) == 0
+    capsys.readouterr()
+    assert _copy(dynamodb_local, names, "--only-missing", "--resume", *at) == 1
+    assert "resume with the same --from, --to and mode" in capsys.readouterr().err
+    assert _copy(dynamodb_local, names, "--overwrite", "--resume", "--segments", "3", *at) == 1
+    assert "has 2 segments: drop --segments" in capsys.readouterr().err
+    # A finished copy's checkpoint does not block a new run.
+    assert _copy(dynamodb_local, names, "--overwrite", *at) == 0
+    assert "scanned 30 = written 30 + skipped 0 + failed 0" in capsys.readouterr().out
+
+
+def test_an_unreadable_checkpoint_is_one_line(tables, dynamodb_local, tmp_path, capsys):
+    _, names = tables
+    checkpoint = tmp_path / "copy.json"
+    checkpoint.write_text("{not json")
+    assert _copy(dynamodb_local, names, "--overwrite", "--checkpoint", str(checkpoint)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"ddbctl copy: error: checkpoint {checkpoint} is unreadable (")
+    assert err.endswith("): delete it to start the copy over\n")

@@ -260,3 +260,101 @@ def test_staging_without_yes_says_what_it_would_do_and_creates_nothing(endpoint,
     )
     names = dynamodb(endpoint).list_tables()["TableNames"]
     assert not [n for n in names if "-restored-" in n]
+
+
+WRITE_OPERATIONS = (
+    "put_item",
+    "update_item",
+    "delete_item",
+    "batch_write_item",
+    "update_table",
+    "update_time_to_live",
+    "update_continuous_backups",
+    "tag_resource",
+    "delete_table",
+)
+
+
+class _Recording:
+    """A client that records which table every write names."""
+
+    def __init__(self, client, writes: list[tuple[str, str]]) -> None:
+        self._client, self._writes = client, writes
+
+    def __getattr__(self, name):
+        method = getattr(self._client, name)
+        if name not in WRITE_OPERATIONS:
+            return method
+
+        def record(**kwargs):
+            table = kwargs.get("TableName") or kwargs.get("ResourceArn", "").rsplit("/", 1)[-1]
+            for target in kwargs.get("RequestItems", {}):
+                table = target
+            self._writes.append((name, table))
+            return method(**kwargs)
+
+        return record
+
+
+def test_restore_and_drill_never_write_to_the_source(endpoint, monkeypatch, capsys):
+    from ddbctl.context import CommandContext
+
+    writes: list[tuple[str, str]] = []
+    real = CommandContext.client
+    monkeypatch.setattr(
+        CommandContext, "client", lambda self, **o: _Recording(real(self, **o), writes)
+    )
+    assert restore(endpoint, "--table", "agent-profiles", "--latest") == 0
+    assert restore(endpoint, "--drill", "--table", "agent-profiles") == 0
+    assert writes, "the restore re-applies settings and verifies: it writes somewhere"
+    assert {table for _, table in writes} and all(
+        table.startswith(f"{SOURCE}-restored-") for _, table in writes
+    ), writes
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--table", "agent-profiles"], "say what to restore: --to-time, --latest or --backup-arn"),
+        (["--latest"], "--table is required"),
+        (["--drill"], "--drill needs --table KEY or --all"),
+        (["--drill", "--all", "--latest"], "--drill restores the latest time into a scratch"),
+        (["--adopt-plan", "--table", "agent-profiles"], "--adopt-plan needs --table KEY and"),
+        (["--table", "agent-profiles", "--latest", "--all"], "--all, --restored and --report go"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(argv, message, capsys):
+    assert main(["restore", "--env", "dev", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ddbctl restore: error: {message}") and err.count("\n") == 1
+
+
+def test_a_time_without_a_zone_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["restore", "--env", "dev", "--table", "agent-profiles", "--to-time", "2026-12-01"])
+    assert exit_info.value.code == 2
+    assert "'2026-12-01' has no time zone: add Z for UTC" in capsys.readouterr().err
+
+
+def test_a_missing_key_alias_names_kms_key(endpoint, capsys):
+    argv = ["--table", "agent-profiles", "--latest"]
+    assert main(["restore", "--env", "staging", "--endpoint-url", endpoint, *argv]) == 1
+    err = capsys.readouterr().err
+    assert "cannot find the staging data key through alias/staging-dynamodb-data" in err
+    assert err.endswith(": pass its ARN with --kms-key\n")
+
+
+def test_adopt_plan_without_a_lock_entry_names_make_lock(endpoint, tmp_path, capsys):
+    from ddbctl.errors import CliError
+    from ddbctl.recovery.adopt import plan_adoption
+
+    restored = f"{SOURCE}-restored-nolock"
+    assert restore(endpoint, "--table", "agent-profiles", "--latest", "--as", restored) == 0
+    with pytest.raises(CliError, match=r"schema-lock/dev.json does not exist|make lock"):
+        plan_adoption(
+            dynamodb(endpoint),
+            spec=catalog.table("agent-profiles"),
+            config=load_from_cdk_json("dev"),
+            restored=restored,
+            lock_dir=tmp_path,
+        )

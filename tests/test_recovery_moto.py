@@ -358,3 +358,18 @@ def test_adopt_plan_without_a_lock_entry_names_make_lock(endpoint, tmp_path, cap
             restored=restored,
             lock_dir=tmp_path,
         )
+
+
+def test_ctrl_c_while_waiting_says_what_is_left_in_aws(endpoint, monkeypatch, capsys):
+    from ddbctl.commands import restore as restore_command
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(restore_command, "finish_restore", interrupted)
+    target = f"{SOURCE}-restored-ctrlc"
+    assert restore(endpoint, "--table", "agent-profiles", "--latest", "--as", target) == 130
+    assert capsys.readouterr().err == (
+        f"ddbctl restore: interrupted: the restore into {target} goes on in AWS, without TTL, "
+        "PITR, deletion protection or tags: delete that table, or restore again\n"
+    )

@@ -23,10 +23,18 @@ from ddbctl.recovery import adopt, drill
 from ddbctl.recovery.encryption import kms_client, resolve_key_arn
 from ddbctl.recovery.names import is_restored_name, restored_name
 from ddbctl.recovery.point import BACKUP, LATEST, TIME, RestorePoint, iso_time_argument
-from ddbctl.recovery.restore import RestoreOutcome, RestorePlan, check_plan, run_restore
+from ddbctl.recovery.restore import (
+    RestoreOutcome,
+    RestorePlan,
+    check_plan,
+    finish_restore,
+    start_restore,
+)
 from ddbctl.verification import LABELS
 from ddbio.client import is_loopback
 from settings.environment import TABLE_NAME_RULE
+
+EXIT_INTERRUPTED = 130  # what the CLI returns for Ctrl-C
 
 
 def _table_name_argument(value: str) -> str:
@@ -154,12 +162,21 @@ def run(args: argparse.Namespace) -> int:
             "may create tables",
             file=sys.stderr,
         )
-    outcome = run_restore(
-        client,
-        plan,
-        local_endpoint=is_loopback(context.endpoint_url),
-        poll_seconds=args.poll_seconds,
-    )
+    start_restore(client, plan)
+    try:
+        outcome = finish_restore(
+            client,
+            plan,
+            local_endpoint=is_loopback(context.endpoint_url),
+            poll_seconds=args.poll_seconds,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"ddbctl restore: interrupted: the restore into {target} goes on in AWS, without "
+            "TTL, PITR, deletion protection or tags: delete that table, or restore again",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     _print_outcome(outcome)
     return EXIT_FAILURE if outcome.failed else EXIT_OK
 

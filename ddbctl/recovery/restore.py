@@ -99,21 +99,6 @@ def start_restore(client: Any, plan: RestorePlan) -> None:
         raise
 
 
-def run_restore(
-    client: Any,
-    plan: RestorePlan,
-    *,
-    local_endpoint: bool,
-    poll_seconds: float = 10.0,
-    say: Callable[[str], None] = print,
-) -> RestoreOutcome:
-    """Restore per ``plan`` (already checked), then re-apply, verify and count."""
-    start_restore(client, plan)
-    return finish_restore(
-        client, plan, local_endpoint=local_endpoint, poll_seconds=poll_seconds, say=say
-    )
-
-
 def finish_restore(
     client: Any,
     plan: RestorePlan,

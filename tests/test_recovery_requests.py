@@ -318,3 +318,76 @@ def test_backoff_gives_up_after_its_attempts_and_waits_with_jitter():
     with pytest.raises(ClientError):
         with_backoff(throttled, policy)
     assert delays == [policy.delay(1), policy.delay(2)] and all(d > 0 for d in delays)
+
+
+def test_settings_wait_out_enabling_and_a_pitr_that_is_not_ready_yet(stubbed):
+    from ddbctl.environment_tables import expected_tags
+    from ddbctl.recovery.settings import reapply_settings
+
+    client, stubber = stubbed
+    spec = catalog.table("market_intelligence_requests")
+    config = load_from_cdk_json("prod")
+    name = "prod-market_intelligence_requests-restored-t"
+    arn = f"arn:aws:dynamodb:us-east-1:333333333333:table/{name}"
+    stubber.add_response(
+        "describe_table",
+        {
+            "Table": {
+                "TableName": name,
+                "TableArn": arn,
+                "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+                "DeletionProtectionEnabled": False,
+            }
+        },
+        {"TableName": name},
+    )
+    stubber.add_response(
+        "update_time_to_live",
+        {},
+        {
+            "TableName": name,
+            "TimeToLiveSpecification": {"Enabled": True, "AttributeName": spec.ttl_attribute},
+        },
+    )
+    for status in ("ENABLING", "ENABLED"):
+        stubber.add_response(
+            "describe_time_to_live",
+            {"TimeToLiveDescription": {"TimeToLiveStatus": status}},
+            {"TableName": name},
+        )
+    pitr = {
+        "TableName": name,
+        "PointInTimeRecoverySpecification": {
+            "PointInTimeRecoveryEnabled": True,
+            "RecoveryPeriodInDays": config.pitr_recovery_days,
+        },
+    }
+    stubber.add_client_error(
+        "update_continuous_backups", "ContinuousBackupsUnavailableException", expected_params=pitr
+    )
+    stubber.add_response(
+        "update_continuous_backups",
+        {"ContinuousBackupsDescription": {"ContinuousBackupsStatus": "ENABLED"}},
+        pitr,
+    )
+    stubber.add_response("update_table", {}, {"TableName": name, "DeletionProtectionEnabled": True})
+    tags = {**expected_tags(spec, config), "RestoredFrom": "prod-market_intelligence_requests"}
+    stubber.add_response(
+        "tag_resource",
+        {},
+        {"ResourceArn": arn, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]},
+    )
+    done = reapply_settings(
+        client,
+        spec=spec,
+        config=config,
+        table_name=name,
+        source_name="prod-market_intelligence_requests",
+        poll_seconds=0,
+    )
+    assert done == [
+        "TTL on ttl",
+        f"PITR {config.pitr_recovery_days} days",
+        "deletion protection on",
+        f"{len(tags)} tags",
+    ]

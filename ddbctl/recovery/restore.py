@@ -117,7 +117,10 @@ def finish_restore(
         config=plan.config,
         table_name=plan.target_name,
         source_name=plan.source_name,
+        poll_seconds=poll_seconds,
     )
+    # UpdateTable (deletion protection, billing) leaves the table UPDATING for a moment.
+    wait_active(client, plan.target_name, poll_seconds=poll_seconds)
     say(f"{plan.target_name} is ACTIVE; re-applied: {', '.join(outcome.applied)}")
     outcome.report = verify_table(
         client,

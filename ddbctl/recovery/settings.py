@@ -34,6 +34,7 @@ def reapply_settings(
     config: EnvironmentConfig,
     table_name: str,
     source_name: str,
+    poll_seconds: float = 10.0,
 ) -> list[str]:
     """Apply each setting to ``table_name``; returns one phrase per thing done."""
     done = []
@@ -43,8 +44,11 @@ def reapply_settings(
             TableName=table_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute},
         )
+        _wait_ttl_enabled(client, table_name, poll_seconds=poll_seconds)
         done.append(f"TTL on {spec.ttl_attribute}")
-    pitr = _enable_pitr_when_ready(client, table_name, days=config.pitr_recovery_days)
+    pitr = _enable_pitr_when_ready(
+        client, table_name, days=config.pitr_recovery_days, poll_seconds=poll_seconds
+    )
     done.append(f"PITR {config.pitr_recovery_days} days" if pitr else "PITR (not supported here)")
     billing = table.get("BillingModeSummary", {}).get("BillingMode")
     wanted = expected_billing_mode(spec, config)
@@ -93,3 +97,22 @@ def _enable_pitr_when_ready(
                 raise
             sleep(poll_seconds)
     return None
+
+
+TTL_WAIT_ATTEMPTS = 60
+
+
+def _wait_ttl_enabled(
+    client: Any,
+    table_name: str,
+    *,
+    poll_seconds: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Wait out ENABLING (verify fails a TTL still ENABLING); after the last attempt verify
+    reports it, naming the wait."""
+    for _ in range(TTL_WAIT_ATTEMPTS):
+        description = client.describe_time_to_live(TableName=table_name)
+        if description["TimeToLiveDescription"].get("TimeToLiveStatus") != "ENABLING":
+            return
+        sleep(poll_seconds)

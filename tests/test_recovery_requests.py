@@ -391,3 +391,23 @@ def test_settings_wait_out_enabling_and_a_pitr_that_is_not_ready_yet(stubbed):
         "deletion protection on",
         f"{len(tags)} tags",
     ]
+
+
+def test_a_lock_that_disagrees_with_the_catalog_is_named():
+    from ddbctl.recovery.adopt import lock_differences
+    from schema_lock.identity import KeyPart, TableIdentity
+
+    spec = catalog.table("agent-profiles")
+    identity = TableIdentity(
+        stack="dev-data-layer",
+        logical_id="AgentProfilesTable",
+        resource_type="AWS::DynamoDB::GlobalTable",
+        table_name="dev-agent-profiles",
+        keys=(KeyPart("id", "HASH", "S"),),
+        local_indexes=(),
+        global_indexes=(),
+        ttl=None,
+    )
+    assert lock_differences(identity, spec) == [
+        "indexes [], catalog ['job-index', 'location-index']"
+    ]

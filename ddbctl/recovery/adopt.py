@@ -60,6 +60,23 @@ def shape_problems(client: Any, spec: TableSpec, config: EnvironmentConfig, name
     ]
 
 
+def lock_differences(identity: TableIdentity, spec: TableSpec) -> list[str]:
+    """Where the lock's keys and GSIs differ from the catalog's: the import would then
+    bring the table under a template the lock has not reviewed."""
+    want_keys = [(spec.partition_key.name, "HASH")]
+    if spec.sort_key is not None:
+        want_keys.append((spec.sort_key.name, "RANGE"))
+    have_keys = [(part.attribute, part.key_type) for part in identity.keys]
+    problems = []
+    if have_keys != want_keys:
+        problems.append(f"keys {have_keys}, catalog {want_keys}")
+    have_indexes = sorted(index.name for index in identity.global_indexes)
+    want_indexes = sorted(index.name for index in spec.global_indexes)
+    if have_indexes != want_indexes:
+        problems.append(f"indexes {have_indexes}, catalog {want_indexes}")
+    return problems
+
+
 @dataclass(frozen=True)
 class AdoptPlan:
     spec: TableSpec
@@ -111,6 +128,12 @@ def plan_adoption(
     if problems:
         raise CliError(f"{restored} cannot be adopted as {spec.key}: {'; '.join(problems)}")
     identity = lock_entry(config, spec, lock_dir=lock_dir)
+    stale = lock_differences(identity, spec)
+    if stale:
+        raise CliError(
+            f"schema-lock/{config.name}.json disagrees with the catalog on {spec.key} "
+            f"({'; '.join(stale)}): review the catalog change and run `make lock` first"
+        )
     names = stack_names(config)
     if identity.stack in names:
         stack = identity.stack

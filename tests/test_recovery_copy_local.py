@@ -214,3 +214,30 @@ def test_an_unreadable_checkpoint_is_one_line(tables, dynamodb_local, tmp_path, 
     err = capsys.readouterr().err
     assert err.startswith(f"ddbctl copy: error: checkpoint {checkpoint} is unreadable (")
     assert err.endswith("): delete it to start the copy over\n")
+
+
+def test_another_engine_plugs_in_behind_the_same_checks_and_counts(
+    tables, dynamodb_local, tmp_path, monkeypatch, capsys
+):
+    """The seam the S3 engine uses: an entry in ENGINES, chosen by the parser's ``engine``."""
+    from ddbctl.cli import build_parser
+    from ddbctl.recovery import copy as copy_module
+
+    seen = []
+
+    def engine(job):
+        seen.append((job.source, job.target, job.mode, job.checkpoint_path))
+        return {"scanned": 4, "written": 3, "skipped": 0, "failed": 1}
+
+    monkeypatch.setitem(copy_module.ENGINES, "fake", engine)
+    _, names = tables
+    checkpoint = tmp_path / "copy.json"
+    argv = ["copy", "--env", "dev", "--endpoint-url", dynamodb_local, "--from", names["src"]]
+    args = build_parser().parse_args(
+        [*argv, "--to", names["dst"], "--only-missing", "--checkpoint", str(checkpoint)]
+    )
+    assert args.engine == copy_module.SCAN_ENGINE
+    args.engine = "fake"
+    assert args.handler(args) == 1
+    assert seen == [(names["src"], names["dst"], "only-missing", checkpoint)]
+    assert "scanned 4 = written 3 + skipped 0 + failed 1" in capsys.readouterr().out

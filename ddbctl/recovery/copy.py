@@ -227,4 +227,5 @@ def scan_copy(job: CopyJob) -> dict[str, int]:
     return job.checkpoint.totals()
 
 
-ENGINES: dict[str, CopyEngine] = {"scan": scan_copy}
+SCAN_ENGINE = "scan"
+ENGINES: dict[str, CopyEngine] = {SCAN_ENGINE: scan_copy}

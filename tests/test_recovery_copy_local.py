@@ -241,3 +241,23 @@ def test_another_engine_plugs_in_behind_the_same_checks_and_counts(
     assert args.handler(args) == 1
     assert seen == [(names["src"], names["dst"], "only-missing", checkpoint)]
     assert "scanned 4 = written 3 + skipped 0 + failed 1" in capsys.readouterr().out
+
+
+def test_an_aws_error_mid_copy_reports_what_was_written_and_how_to_go_on(
+    tables, dynamodb_local, tmp_path, monkeypatch, capsys
+):
+    from botocore.exceptions import ClientError
+
+    from ddbctl.recovery import copy as copy_module
+
+    def denied_after_one_page(job):
+        job.checkpoint.segments[0].scanned = job.checkpoint.segments[0].written = 5
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "Scan")
+
+    monkeypatch.setitem(copy_module.ENGINES, copy_module.SCAN_ENGINE, denied_after_one_page)
+    _, names = tables
+    assert _copy(dynamodb_local, names, "--overwrite", "--checkpoint", str(tmp_path / "c")) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "stopped: scanned 5 = written 5 + skipped 0 + failed 0\n"
+    assert captured.err.startswith("ddbctl copy: error: An error occurred (AccessDeniedException)")
+    assert captured.err.endswith(": fix the cause, then run again with --resume\n")

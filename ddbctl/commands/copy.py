@@ -11,6 +11,7 @@ import argparse
 import re
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -140,15 +141,26 @@ def run(args: argparse.Namespace) -> int:
     with exclusive(lock_path_for(path), busy_message=busy):
         checkpoint = _checkpoint(args, path, mode)
         checkpoint.save(path)
-        totals = _copy(args, client, checkpoint, path, mode, schema[0][0])
+        try:
+            totals = _copy(args, client, checkpoint, path, mode, schema[0][0])
+        except (ClientError, BotoCoreError, KeyboardInterrupt) as error:
+            # What was written so far is in the checkpoint: say so, and how to go on.
+            print(f"stopped: {_counts(checkpoint.totals())}")
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            raise CliError(f"{error}: fix the cause, then run again with --resume") from None
     failed = totals["failed"]
-    print(
-        f"scanned {totals['scanned']} = written {totals['written']} + skipped "
-        f"{totals['skipped']} + failed {failed}"
-    )
+    print(_counts(totals))
     if failed:
         print(f"failed keys: {path.with_suffix('.failed.jsonl')}; re-run copy --only-missing")
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _counts(totals: dict[str, int]) -> str:
+    return (
+        f"scanned {totals['scanned']} = written {totals['written']} + skipped "
+        f"{totals['skipped']} + failed {totals['failed']}"
+    )
 
 
 def _copy(args, client, checkpoint: CopyCheckpoint, path: Path, mode: str, hash_key: str):

@@ -60,12 +60,15 @@ def key_schema(client: Any, table_name: str) -> tuple[tuple[str, str, str], ...]
 def check_schemas(client: Any, *, source: str, target: str) -> tuple[tuple[str, str, str], ...]:
     have, want = key_schema(client, source), key_schema(client, target)
     if have != want:
-        show = lambda schema: " + ".join(f"{n} ({t}, {k})" for n, k, t in schema)  # noqa: E731
         raise CliError(
-            f"key schemas differ: {source} has {show(have)}, {target} has {show(want)}: "
+            f"key schemas differ: {source} has {_show(have)}, {target} has {_show(want)}: "
             "copy only between tables with the same keys"
         )
     return have
+
+
+def _show(schema: tuple[tuple[str, str, str], ...]) -> str:
+    return " + ".join(f"{name} ({kind}, {role})" for name, role, kind in schema)
 
 
 @dataclass

@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,7 @@ def report_document(
         "started_at": iso(started),
         "finished_at": iso(datetime.now(UTC)),
         "ok": bool(results) and all(r.ok for r in results),
-        "tables": [r.__dict__ for r in results],
+        "tables": [asdict(r) for r in results],
     }
 
 

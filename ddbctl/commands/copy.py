@@ -140,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
     busy = f"another copy is using {path}: let it finish, or stop it and run with --resume"
     with exclusive(lock_path_for(path), busy_message=busy):
         checkpoint = _checkpoint(args, path, mode)
+        if not args.resume:
+            # A new run lists only its own failures; a resumed one keeps the earlier lines.
+            path.with_suffix(".failed.jsonl").unlink(missing_ok=True)
         checkpoint.save(path)
         try:
             totals = _copy(args, client, checkpoint, path, mode, schema[0][0])

@@ -10,6 +10,7 @@ so the printed commands follow the stack layout.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from catalog import TableSpec
 from ddbctl.errors import CliError
 from ddbctl.verification import FAILED, verify_table
 from schema_lock.identity import TableIdentity
-from schema_lock.lockfile import LOCK_DIR, LockError, lock_path, read_lock
+from schema_lock.lockfile import LOCK_DIR, PROJECT_ROOT, LockError, lock_path, read_lock
 from settings import EnvironmentConfig
 
 SHAPE_CHECKS = ("table", "key schema", "no unexpected indexes")
@@ -26,12 +27,22 @@ SHAPE_CHECKS = ("table", "key schema", "no unexpected indexes")
 
 def stack_names(config: EnvironmentConfig) -> list[str]:
     """The environment's stacks, from the code that names them (imported late: it loads CDK)."""
+    _prefer_project_node()
     from stacks import environment
 
     named = getattr(environment, "stack_names", None)
     if named is not None:
         return list(named(config))
     return [environment.stack_name(config, c) for c in environment.STACK_COMPONENTS]
+
+
+def _prefer_project_node() -> None:
+    """CDK's jsii runtime runs on the first ``node`` on PATH; the project pins Node 22 in
+    node_modules (as the Makefile and the tests put it first), the machine's may be older."""
+    binaries = PROJECT_ROOT / "node_modules" / ".bin"
+    path = os.environ.get("PATH", "")
+    if binaries.is_dir() and not path.startswith(str(binaries)):
+        os.environ["PATH"] = f"{binaries}{os.pathsep}{path}"
 
 
 def lock_entry(config: EnvironmentConfig, spec: TableSpec, *, lock_dir: Path) -> TableIdentity:
@@ -97,15 +108,15 @@ class AdoptPlan:
                 f"cdk.json, then: {cdk} deploy {self.stack}"
             )
         steps += [
-            f"# 1. Take {current} ({self.logical_id}) out of {self.stack}, keeping it: deploy the "
-            f"app without the {self.spec.key} table; its Retain policy orphans it, nothing is "
-            "deleted",
+            f"# 1. Take {current} ({self.logical_id}) out of {self.stack}, keeping it: deploy "
+            f"once with the {self.spec.key} table left out of the app; its Retain policy "
+            "orphans it, nothing is deleted",
             f"{cdk} diff {self.stack}",
             f"{cdk} deploy {self.stack}",
             f"# 2. Point the catalog key at the restored table: in cdk.json, environments.{env} "
             f"gets {override}",
-            f"# 3. Restore the {self.spec.key} table in the app, then import the restored table "
-            "(never deploy for this step)",
+            f"# 3. With the table back in the app, import the restored table as "
+            f"{self.logical_id} (never deploy for this step)",
             f"{cdk} import {self.stack}",
             f"# 4. Check it: {cdk} diff {self.stack} shows no table change, then",
             f"ddbctl verify --env {env}",

@@ -17,9 +17,11 @@ SCAN_STAMP := $(SCAN_VENV)/.installed
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): requirements.txt requirements-dev.txt
+$(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	# The project itself, editable: `.venv/bin/ddbctl` and `import cdk_constructs` from anywhere.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -63,10 +65,21 @@ format: setup
 update-snapshots: setup
 	$(PYTHON) -m pytest tests/test_snapshots.py --snapshot-update
 
+# Fails in one line when an environment's fixed cost is over its monthly_budget_usd.
+.PHONY: budget
+budget: synth
+	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
+
 # Rewrite schema-lock/<env>.json from the templates, after the change was reviewed.
 .PHONY: lock
 lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock
+
+# Rewrite the consumers table and access matrix in docs/access.md from the catalog;
+# tests/test_docs_fresh.py fails until the result is committed.
+.PHONY: docs
+docs: setup
+	$(PYTHON) -m scripts.access_matrix
 
 # Loads 20k generated profiles into DynamoDB Local three ways (put_item loop, boto3
 # batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
@@ -77,6 +90,11 @@ bench-migrate: setup
 # loop, and ddbctl copy) and prints items/s and the ratio.
 bench-copy: setup
 	$(PYTHON) bench/copy_bench.py
+
+# `cdk synth --context env=prod` against a bare TableV2 app with the same tables (ratio).
+.PHONY: bench-synth
+bench-synth: setup
+	$(PYTHON) bench/synth_bench.py
 
 # DynamoDB Local on 127.0.0.1:8000 with the dev tables and sample data (see README).
 local: setup

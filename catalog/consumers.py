@@ -315,3 +315,15 @@ def spanning() -> tuple[Consumer, ...]:
     """The consumers with grants on every application's tables: the stack holding all the
     tables adds them (today's per-application stacks cannot)."""
     return tuple(c for c in CONSUMERS if c.application == ALL_APPLICATIONS)
+
+
+# With an environment's staging bucket (``bulk_load_bucket``), `migrate-profiles --via-s3`
+# has DynamoDB's managed bulk put write the table from S3. These consumers then also hold
+# exactly the bulk-operation actions on their table, plus S3 access to the bucket.
+BULK_LOAD_ACTIONS: tuple[str, ...] = (
+    "dynamodb:StartBulkPutItems",
+    "dynamodb:DescribeBulkOperation",
+    "dynamodb:CancelBulkOperation",
+)
+BULK_LOAD_S3_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:PutObject")
+BULK_LOAD_TABLES: dict[str, str] = {PROFILE_MIGRATION_OPERATOR.id: _PROFILES}

@@ -24,6 +24,14 @@ class Projection(StrEnum):
     INCLUDE = "INCLUDE"
 
 
+class TableClass(StrEnum):
+    """Storage class: Standard-IA stores for less and charges more per request, so it
+    pays only where storage dominates (``ddbctl cost --workload`` computes both)."""
+
+    STANDARD = "STANDARD"
+    STANDARD_INFREQUENT_ACCESS = "STANDARD_INFREQUENT_ACCESS"
+
+
 class Operation(StrEnum):
     """How an access pattern reaches its items. There is deliberately no SCAN."""
 
@@ -101,6 +109,7 @@ class TableSpec:
     global_indexes: tuple[GlobalIndex, ...] = ()
     ttl_attribute: str | None = None
     provisioned: ProvisionedBilling | None = None
+    table_class: TableClass = TableClass.STANDARD
     tags: tuple[tuple[str, str], ...] = ()
     access_patterns: tuple[AccessPattern, ...] = ()
     full_scan_uses: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ from catalog import (
     ProvisionedBilling,
     TableSpec,
 )
+from catalog.model import TableClass
 
 _ATTRIBUTE_TYPES = {
     AttributeType.STRING: dynamodb.AttributeType.STRING,
@@ -26,6 +27,10 @@ _PROJECTIONS = {
     Projection.ALL: dynamodb.ProjectionType.ALL,
     Projection.KEYS_ONLY: dynamodb.ProjectionType.KEYS_ONLY,
     Projection.INCLUDE: dynamodb.ProjectionType.INCLUDE,
+}
+_TABLE_CLASSES = {
+    TableClass.STANDARD: dynamodb.TableClass.STANDARD,
+    TableClass.STANDARD_INFREQUENT_ACCESS: dynamodb.TableClass.STANDARD_INFREQUENT_ACCESS,
 }
 AUTOSCALING_TARGET_UTILIZATION = 70
 
@@ -72,6 +77,11 @@ class DataTable(Construct):
         Honour the spec's provisioned billing if it has one; otherwise on-demand.
     autoscaling_max_multiplier:
         Autoscaling ceiling as a multiple of the seed's provisioned floor.
+    max_request_units:
+        On-demand only: the most read and the most write request units per second
+        the table and each index may use (a runaway client throttles instead of
+        running up the bill); None leaves them uncapped. The table class comes from
+        the spec.
     """
 
     def __init__(
@@ -88,12 +98,14 @@ class DataTable(Construct):
         pitr_recovery_days: int,
         provisioned_capacity: bool,
         autoscaling_max_multiplier: int = 4,
+        max_request_units: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
         self.table_name = table_name
         self._provisioned = spec.provisioned if provisioned_capacity else None
         self._multiplier = autoscaling_max_multiplier
+        self.max_request_units = None if self._provisioned else max_request_units
         self.table = dynamodb.TableV2(
             self,
             "Table",
@@ -102,6 +114,7 @@ class DataTable(Construct):
             sort_key=_attribute(spec.sort_key),
             global_secondary_indexes=[self._build_index(index) for index in spec.global_indexes],
             billing=self._build_billing(),
+            table_class=_TABLE_CLASSES[spec.table_class],
             encryption=dynamodb.TableEncryptionV2.customer_managed_key(encryption_key),
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True,
@@ -142,7 +155,10 @@ class DataTable(Construct):
 
     def _build_billing(self) -> dynamodb.Billing:
         if self._provisioned is None:
-            return dynamodb.Billing.on_demand()
+            return dynamodb.Billing.on_demand(
+                max_read_request_units=self.max_request_units,
+                max_write_request_units=self.max_request_units,
+            )
         capacity = self._provisioned.table
         return dynamodb.Billing.provisioned(
             read_capacity=_autoscaled(capacity.read, self._multiplier),
@@ -151,6 +167,11 @@ class DataTable(Construct):
 
     def _build_index(self, index: GlobalIndex) -> dynamodb.GlobalSecondaryIndexPropsV2:
         capacity = {}
+        if self.max_request_units is not None:
+            capacity = {
+                "max_read_request_units": self.max_request_units,
+                "max_write_request_units": self.max_request_units,
+            }
         if self._provisioned is not None:
             floor = self._provisioned.index
             capacity = {

@@ -9,22 +9,11 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from catalog import TableSpec
+from cdk_constructs.table_alarms import dynamodb_metric
+from settings.operations import AlarmSettings
 
-NAMESPACE = "AWS/DynamoDB"
-
-
-def _metric(metric_name: str, table_name: str, index: str | None = None) -> cloudwatch.Metric:
-    dimensions = {"TableName": table_name}
-    if index is not None:
-        dimensions["GlobalSecondaryIndexName"] = index
-    return cloudwatch.Metric(
-        namespace=NAMESPACE,
-        metric_name=metric_name,
-        dimensions_map=dimensions,
-        statistic="Sum",
-        period=Duration.minutes(5),
-        label=f"{index or 'table'} {metric_name}",
-    )
+# The alarms' default period; pass the environment's ``alarms.period_minutes``.
+DEFAULT_PERIOD_MINUTES: int = AlarmSettings.model_fields["period_minutes"].default
 
 
 class OperationsDashboard(Construct):
@@ -40,6 +29,8 @@ class OperationsDashboard(Construct):
         CloudWatch dashboard name.
     tables:
         ``(physical table name, catalog spec)`` for every table to show.
+    period_minutes:
+        The graphs' period: the alarms' own, so a graph shows what an alarm sees.
     """
 
     def __init__(
@@ -49,8 +40,20 @@ class OperationsDashboard(Construct):
         *,
         dashboard_name: str,
         tables: Sequence[tuple[str, TableSpec]],
+        period_minutes: int = DEFAULT_PERIOD_MINUTES,
     ) -> None:
         super().__init__(scope, construct_id)
+        period = Duration.minutes(period_minutes)
+
+        def metric(metric_name: str, table_name: str, index: str | None = None):
+            return dynamodb_metric(
+                metric_name,
+                table_name=table_name,
+                period=period,
+                index=index,
+                label=f"{index or 'table'} {metric_name}",
+            )
+
         self.dashboard = cloudwatch.Dashboard(
             self, "Dashboard", dashboard_name=dashboard_name, default_interval=Duration.hours(3)
         )
@@ -60,16 +63,16 @@ class OperationsDashboard(Construct):
                 cloudwatch.GraphWidget(
                     title=f"{table_name}: throttle events",
                     left=[
-                        _metric(f"{kind}ThrottleEvents", table_name, index)
+                        metric(f"{kind}ThrottleEvents", table_name, index)
                         for index in scopes
                         for kind in ("Read", "Write")
                     ],
                     width=12,
                 ),
                 cloudwatch.GraphWidget(
-                    title=f"{table_name}: consumed capacity units (per 5 minutes)",
-                    left=[_metric("ConsumedReadCapacityUnits", table_name)],
-                    right=[_metric("ConsumedWriteCapacityUnits", table_name)],
+                    title=f"{table_name}: consumed capacity units (per {period_minutes} minutes)",
+                    left=[metric("ConsumedReadCapacityUnits", table_name)],
+                    right=[metric("ConsumedWriteCapacityUnits", table_name)],
                     width=12,
                 ),
             )

@@ -12,25 +12,11 @@ from constructs import Construct
 
 from catalog import Capacity
 from cdk_constructs.data_table import DataTable
-from settings.operations import AlarmRule, AlarmSettings
+from settings.operations import SYSTEM_ERROR_OPERATIONS, AlarmRule, AlarmSettings
+
+__all__ = ["SYSTEM_ERROR_OPERATIONS", "TableAlarms", "alarm_name", "dynamodb_metric"]
 
 NAMESPACE = "AWS/DynamoDB"
-# CloudWatch refuses alarms on math expressions over more than 10 metrics, and
-# SystemErrors is only published per (TableName, Operation). These are the ten
-# operations our applications use; the PartiQL operations and GetRecords
-# (no table has a stream) are left out.
-SYSTEM_ERROR_OPERATIONS = (
-    "GetItem",
-    "BatchGetItem",
-    "Query",
-    "Scan",
-    "PutItem",
-    "UpdateItem",
-    "DeleteItem",
-    "BatchWriteItem",
-    "TransactGetItems",
-    "TransactWriteItems",
-)
 TABLE_SCOPE = "table"
 
 
@@ -46,12 +32,41 @@ def alarm_name(full: str) -> str:
     return f"{full[: MAX_ALARM_NAME - len(digest) - 1]}-{digest}"
 
 
+def dynamodb_metric(
+    metric_name: str,
+    *,
+    table_name: str,
+    period: Duration,
+    index: str | None = None,
+    dimensions: dict[str, str] | None = None,
+    label: str | None = None,
+) -> cloudwatch.Metric:
+    """One AWS/DynamoDB metric (Sum per period) of a table, or of one of its indexes.
+
+    The alarms and the dashboard both build their metrics here, so a graph shows
+    exactly what an alarm watches.
+    """
+    dimensions_map = {"TableName": table_name, **(dimensions or {})}
+    if index is not None:
+        dimensions_map["GlobalSecondaryIndexName"] = index
+    return cloudwatch.Metric(
+        namespace=NAMESPACE,
+        metric_name=metric_name,
+        dimensions_map=dimensions_map,
+        statistic="Sum",
+        period=period,
+        label=label,
+    )
+
+
 class TableAlarms(Construct):
     """Throttle, system-error and (when provisioned) capacity alarms for one table.
 
-    * Read/WriteThrottleEvents on the table and on every index.
-    * SystemErrors on the table (CloudWatch has no per-index SystemErrors; a
-      failing Query on an index is counted under the table's Query operation).
+    * Read/WriteThrottleEvents on the table, and on every index unless
+      ``settings.index_throttles`` is off.
+    * SystemErrors on the table, summed over ``settings.system_error_operations``
+      (none: no alarm). CloudWatch has no per-index SystemErrors; a failing Query
+      on an index is counted under the table's Query operation.
     * Provisioned tables: consumed units per second against the autoscaling
       maximum, for the table and every index. Near the maximum autoscaling
       cannot add more, so this warns before throttling starts.
@@ -79,8 +94,9 @@ class TableAlarms(Construct):
 
         ceiling = data_table.autoscaling_ceiling
         self._add_scope(self, TABLE_SCOPE, ceiling.table if ceiling else None)
-        self._add_system_errors()
-        for index in data_table.spec.global_indexes:
+        if settings.system_error_operations:
+            self._add_system_errors()
+        for index in data_table.spec.global_indexes if settings.index_throttles else ():
             self._add_scope(
                 Construct(self, index.name), index.name, ceiling.index if ceiling else None
             )
@@ -95,10 +111,7 @@ class TableAlarms(Construct):
                 metric=self._metric(metric_name, scope),
                 rule=self._settings.throttles,
                 threshold=self._settings.throttles.threshold,
-                description=(
-                    f"{kind}s on {self._where(scope)} were throttled. Provisioned: check whether "
-                    "autoscaling reached its maximum; on-demand: look for a hot partition key."
-                ),
+                description=self._throttle_description(kind, scope),
             )
         if maximum is None:
             return
@@ -124,6 +137,19 @@ class TableAlarms(Construct):
                 ),
             )
 
+    def _throttle_description(self, kind: str, scope: str) -> str:
+        where = f"{kind}s on {self._where(scope)} were throttled."
+        if self._data_table.is_provisioned:
+            return f"{where} Check whether autoscaling reached its maximum."
+        cap = self._data_table.max_request_units
+        if cap is None:
+            return f"{where} On-demand: look for a hot partition key."
+        return (
+            f"{where} On-demand, capped at {cap} {kind.lower()} request units per second "
+            "(max_request_units): a client above the cap is throttled by design. Find the "
+            "client, or raise max_request_units in cdk.json; else look for a hot partition key."
+        )
+
     def _add_system_errors(self) -> None:
         self._alarm(
             self,
@@ -147,17 +173,13 @@ class TableAlarms(Construct):
         builds) would go quiet when just one operation fails. FILL keeps the sum.
         """
         metrics = {
-            operation.lower(): cloudwatch.Metric(
-                namespace=NAMESPACE,
-                metric_name="SystemErrors",
-                dimensions_map={
-                    "TableName": self._data_table.table.table_name,
-                    "Operation": operation,
-                },
-                statistic="Sum",
+            operation.lower(): dynamodb_metric(
+                "SystemErrors",
+                table_name=self._data_table.table.table_name,
                 period=self._period,
+                dimensions={"Operation": operation},
             )
-            for operation in SYSTEM_ERROR_OPERATIONS
+            for operation in self._settings.system_error_operations
         }
         return cloudwatch.MathExpression(
             expression=" + ".join(f"FILL({name}, 0)" for name in metrics),
@@ -167,15 +189,11 @@ class TableAlarms(Construct):
         )
 
     def _metric(self, metric_name: str, scope: str) -> cloudwatch.Metric:
-        dimensions = {"TableName": self._data_table.table.table_name}
-        if scope != TABLE_SCOPE:
-            dimensions["GlobalSecondaryIndexName"] = scope
-        return cloudwatch.Metric(
-            namespace=NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map=dimensions,
-            statistic="Sum",
+        return dynamodb_metric(
+            metric_name,
+            table_name=self._data_table.table.table_name,
             period=self._period,
+            index=None if scope == TABLE_SCOPE else scope,
         )
 
     def _where(self, scope: str) -> str:

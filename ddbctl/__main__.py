@@ -1,5 +1,5 @@
-import sys
+"""``python -m ddbctl``: the same entry point as the ``ddbctl`` console script."""
 
-from ddbctl.cli import main
+from ddbctl.launch import launch
 
-sys.exit(main())
+launch()

@@ -23,6 +23,8 @@ from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, CliError
 from ddbctl.parser import OneLineParser
 from ddbio.client import is_loopback
 
+EXIT_INTERRUPTED = 130  # what a shell reports for SIGINT (128 + 2)
+
 
 def build_parser() -> OneLineParser:
     parser = OneLineParser(
@@ -39,7 +41,11 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C before a command ran
+        print("ddbctl: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         code = args.handler(args)
         sys.stdout.flush()  # a closed pipe surfaces here, not in the interpreter's exit
@@ -80,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print(f"ddbctl {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader (`| head`) went away. Point stdout at /dev/null so the
         # interpreter's final flush cannot raise again, and say what was cut.

@@ -8,7 +8,7 @@ from typing import Any
 
 import catalog
 from ddbctl.endpoint import checked_endpoint
-from ddbctl.errors import CliError
+from ddbctl.errors import EXIT_USAGE, CliError
 from ddbio import dynamodb_client
 from settings import ConfigError, EnvironmentConfig, load_from_cdk_json
 
@@ -24,8 +24,8 @@ class CommandContext:
     def from_args(cls, *, env: str, endpoint_url: str | None) -> CommandContext:
         try:
             config = load_from_cdk_json(env)
-        except ConfigError as error:
-            raise CliError(str(error)) from None
+        except ConfigError as error:  # the configuration is the user's input: a usage error
+            raise CliError(str(error), exit_code=EXIT_USAGE) from None
         if endpoint_url is None:
             endpoint_url = checked_endpoint(
                 os.environ.get(ENDPOINT_VARIABLE), source=f"${ENDPOINT_VARIABLE}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from urllib.parse import urlsplit
 
+from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
 from ddbctl.errors import CliError
 from ddbio.client import is_loopback
 from ddbio.local_server import is_dynamodb
@@ -42,6 +44,16 @@ def endpoint_problem(value: str) -> str | None:
         return f"{value!r} is not an http(s) URL"
     if port == 0:
         return f"{value!r} has port 0"
+    # botocore's own test (it raises "Invalid endpoint" with a traceback otherwise):
+    # host names are letters, digits, '-' and '.', so compose's `dynamodb_local` is not one.
+    if not is_valid_endpoint_url(value) and not is_valid_ipv6_endpoint_url(value):
+        host = parts.hostname
+        why = "an underscore is not allowed in a host name" if "_" in host else "not a host name"
+        return (
+            f"{value!r} has a host botocore cannot use ({host!r}: {why}); use a name of "
+            "letters, digits, '-' and '.' (in compose, a service or alias such as "
+            "dynamodb-local) or its IP address"
+        )
     return None
 
 

@@ -9,7 +9,8 @@ orphan. The format is the CDK CLI's resource line::
      ├─ [~] KeySchema (requires replacement)
 
 It is parsed leniently (colours stripped, unknown lines skipped) and proven
-against real ``cdk diff`` output by tests/test_cdk_diff_gate.py.
+against real ``cdk diff`` output by tests/test_cdk_diff_gate.py. Leniency is
+safe only on a whole diff: :mod:`schema_lock.diff_completeness` proves that first.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ STATEFUL_TYPES = frozenset(
     }
 )
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_STACK = re.compile(r"^Stack (?P<name>\S+)")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+STACK_HEADER = re.compile(r"^Stack (?P<name>\S+)")
 _RESOURCE = re.compile(
     r"^\[(?P<op>[-+~←?])\]\s+(?P<type>[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)\s+(?P<rest>.*)$"
 )
@@ -75,8 +76,8 @@ def parse_cdk_diff(text: str) -> list[StatefulChange]:
     stack = "?"
     current: StatefulChange | None = None
     for raw_line in text.splitlines():
-        line = _ANSI.sub("", raw_line).rstrip()
-        if match := _STACK.match(line):
+        line = ANSI.sub("", raw_line).rstrip()
+        if match := STACK_HEADER.match(line):
             stack, current = match["name"], None
             continue
         if match := _RESOURCE.match(line):

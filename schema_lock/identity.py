@@ -13,6 +13,27 @@ from dataclasses import dataclass
 from typing import Any
 
 TABLE_TYPES = ("AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table")
+KEY_TYPES = ("HASH", "RANGE")
+ATTRIBUTE_TYPES = ("S", "N", "B")
+_JSON_NAMES = {bool: "true or false", str: "a string", dict: "an object", list: "an array"}
+
+
+def _typed(raw: Mapping[str, Any], key: str, kind: type, *, nullable: bool = False) -> Any:
+    """``raw[key]`` if it has exactly the JSON type ``kind``; a lock read leniently would
+    take ``"enabled": "false"`` for true."""
+    if not isinstance(raw, Mapping):
+        raise TypeError(f"expected an object, not {json.dumps(raw)}")
+    value = raw[key]
+    if (value is None and nullable) or type(value) is kind:
+        return value
+    raise TypeError(f"{key} must be {_JSON_NAMES[kind]}, not {json.dumps(value)}")
+
+
+def _one_of(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...], **options: bool) -> Any:
+    value = _typed(raw, key, str, **options)
+    if value is not None and value not in allowed:
+        raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {json.dumps(value)}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -29,7 +50,11 @@ class KeyPart:
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> KeyPart:
-        return cls(attribute=raw["attribute"], key_type=raw["key_type"], type=raw["type"])
+        return cls(
+            attribute=_typed(raw, "attribute", str),
+            key_type=_one_of(raw, "key_type", KEY_TYPES),
+            type=_one_of(raw, "type", ATTRIBUTE_TYPES, nullable=True),
+        )
 
 
 def describe_keys(keys: tuple[KeyPart, ...]) -> str:
@@ -54,11 +79,17 @@ class Index:
 
     @classmethod
     def from_json(cls, name: str, raw: Mapping[str, Any]) -> Index:
+        non_key_attributes = raw.get("non_key_attributes", [])
+        if type(non_key_attributes) is not list or not all(
+            type(attribute) is str for attribute in non_key_attributes
+        ):
+            found = json.dumps(non_key_attributes)
+            raise TypeError(f"non_key_attributes must be an array of strings, not {found}")
         return cls(
             name=name,
-            keys=tuple(KeyPart.from_json(part) for part in raw["keys"]),
-            projection=raw["projection"],
-            non_key_attributes=tuple(raw.get("non_key_attributes", ())),
+            keys=tuple(KeyPart.from_json(part) for part in _typed(raw, "keys", list)),
+            projection=_typed(raw, "projection", str),
+            non_key_attributes=tuple(non_key_attributes),
         )
 
 
@@ -74,7 +105,7 @@ class Ttl:
     def from_json(cls, raw: Mapping[str, Any] | None) -> Ttl | None:
         if raw is None:
             return None
-        return cls(attribute=raw["attribute"], enabled=bool(raw["enabled"]))
+        return cls(attribute=_typed(raw, "attribute", str), enabled=_typed(raw, "enabled", bool))
 
 
 @dataclass(frozen=True)
@@ -117,19 +148,20 @@ class TableIdentity:
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> TableIdentity:
         return cls(
-            stack=raw["stack"],
-            logical_id=raw["logical_id"],
-            resource_type=raw["resource_type"],
-            table_name=raw["table_name"],
-            keys=tuple(KeyPart.from_json(part) for part in raw["key_schema"]),
+            stack=_typed(raw, "stack", str),
+            logical_id=_typed(raw, "logical_id", str),
+            resource_type=_one_of(raw, "resource_type", TABLE_TYPES),
+            table_name=_typed(raw, "table_name", str, nullable=True),
+            keys=tuple(KeyPart.from_json(part) for part in _typed(raw, "key_schema", list)),
             local_indexes=tuple(
-                Index.from_json(name, index) for name, index in sorted(raw["local_indexes"].items())
+                Index.from_json(name, index)
+                for name, index in sorted(_typed(raw, "local_indexes", dict).items())
             ),
             global_indexes=tuple(
                 Index.from_json(name, index)
-                for name, index in sorted(raw["global_indexes"].items())
+                for name, index in sorted(_typed(raw, "global_indexes", dict).items())
             ),
-            ttl=Ttl.from_json(raw["ttl"]),
+            ttl=Ttl.from_json(_typed(raw, "ttl", dict, nullable=True)),
         )
 
 

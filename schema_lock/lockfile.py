@@ -7,6 +7,7 @@ pull request is the reviewer's record of every table identity change.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ class LockError(Exception):
     """A missing or unreadable lock, already phrased as one line naming the fix."""
 
 
+class LockUnreadableError(LockError):
+    """The lock exists but its bytes cannot be read as text: nothing may overwrite it
+    unseen, not even ``make lock``."""
+
+
 def lock_path(lock_dir: Path, environment: str) -> Path:
     return lock_dir / f"{environment}.json"
 
@@ -41,12 +47,15 @@ def render_lock(environment: str, tables: Mapping[str, TableIdentity]) -> str:
 
 
 def write_lock(path: Path, environment: str, tables: Mapping[str, TableIdentity]) -> bool:
-    """Write the lock; True if its content changed."""
-    text = render_lock(environment, tables)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    """Write the lock; True if its content changed. The new lock replaces the old one
+    whole (written beside it, then renamed), so an interrupted write leaves the old one."""
+    data = render_lock(environment, tables).encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
     return True
 
 
@@ -64,10 +73,13 @@ def parse_lock(text: str, *, source: str, environment: str) -> dict[str, TableId
                 f"{source} is the lock of {document.get('environment')!r}, not {environment!r}: "
                 f"{fix}"
             )
-        return {
-            resource_id: TableIdentity.from_json(raw)
-            for resource_id, raw in document["tables"].items()
-        }
+        tables = {}
+        for resource_id, raw in document["tables"].items():
+            try:
+                tables[resource_id] = TableIdentity.from_json(raw)
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"{resource_id}: {error}") from None
+        return tables
     except LockError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as error:
@@ -82,6 +94,11 @@ def read_lock(path: Path, environment: str) -> dict[str, TableIdentity]:
         raise LockError(
             f"{path} does not exist: create it with `make lock` and commit it"
         ) from None
+    except UnicodeDecodeError as error:
+        raise LockUnreadableError(
+            f"{path} is not UTF-8 text (byte at offset {error.start}): restore it with "
+            f"`git checkout -- {path}`, or delete it and run `make lock` after review"
+        ) from None
     except OSError as error:
-        raise LockError(f"cannot read {path}: {error.strerror}") from None
+        raise LockUnreadableError(f"cannot read {path}: {error.strerror}") from None
     return parse_lock(text, source=str(path), environment=environment)

@@ -78,6 +78,14 @@ def synthesize(
     }
 
 
+def expected_stack_names(config: EnvironmentConfig) -> tuple[str, ...]:
+    """The stacks ``config``'s environment deploys, by name, from the code that adds them."""
+    _prefer_project_node()
+    from stacks.environment import stack_names  # imports CDK, so only when asked
+
+    return stack_names(config)
+
+
 def read_cloud_assembly(directory: Path, environment: str) -> Templates:
     """The ``environment`` stacks' templates from a ``cdk synth --output`` directory."""
     manifest_path = directory / "manifest.json"

@@ -8,14 +8,19 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from catalog.access import ACCOUNT_ROOT
 
+# IAM names are ASCII; without re.ASCII, \w and \d would also match other scripts' letters
+# and digits (an account id in Arabic-Indic digits, say).
 _NAME = r"[\w+=,.@-]{1,64}"
 ROLE_ARN = re.compile(
-    rf"^arn:aws(?:-[a-z]+)*:iam::(?P<account>\d{{12}}):role/(?:[\w+=,.@-]+/)*{_NAME}$"
+    rf"^arn:aws(?:-[a-z]+)*:iam::(?P<account>[0-9]{{12}}):role/(?:[\w+=,.@-]+/)*{_NAME}\Z",
+    re.ASCII,
 )
-ROLE_NAME = re.compile(rf"^{_NAME}$")
-SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com$")
+ROLE_NAME = re.compile(rf"^{_NAME}\Z", re.ASCII)
+SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com\Z")
 PRINCIPAL_ARN = re.compile(
-    r"^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:root|(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64})$"
+    r"^arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:"
+    r"(?:root|(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64})\Z",
+    re.ASCII,
 )
 
 

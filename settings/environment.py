@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 import catalog
 from catalog.consumers import CONSUMER_IDS
 from settings.consumers import ConsumerSettings
 from settings.operations import AlarmSettings
+from settings.regions import region_problem
 
 TABLE_NAME_RULE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 PROD_PITR_DAYS = 35
@@ -34,8 +35,9 @@ class EnvironmentConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: EnvironmentName
-    account: str = Field(pattern=r"^\d{12}$")
-    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    # [0-9], not \d: \d also matches Arabic-Indic and full-width digits.
+    account: str = Field(pattern=r"^[0-9]{12}$", strict=True)
+    region: str = Field(default="us-east-1", strict=True)
     removal_policy: Literal["retain", "destroy"] = "retain"
     deletion_protection: bool = Field(default=True, strict=True)
     pitr_recovery_days: int = Field(default=35, ge=1, le=35, strict=True)
@@ -47,6 +49,23 @@ class EnvironmentConfig(BaseModel):
     alarms: AlarmSettings = Field(default_factory=AlarmSettings)
     # Days AWS Backup keeps each daily backup; None means no backup plan (dev).
     backup_retention_days: int | None = Field(default=35, ge=1, le=36500, strict=True)
+    # An S3 bucket for `migrate-profiles --via-s3` staging; its objects expire after N days.
+    bulk_load_bucket: bool = Field(default=False, strict=True)
+    bulk_load_expire_days: int = Field(default=7, ge=1, le=365, strict=True)
+    # What `ddbctl cost --check-budget` holds the fixed monthly cost (USD) to.
+    monthly_budget_usd: float = Field(default=30.0, gt=0, strict=True)
+    # On-demand ceiling: each table's and index's maximum read and write request units
+    # per second; None leaves on-demand throughput uncapped. Provisioned tables ignore it
+    # (their autoscaling maximum is their ceiling).
+    max_request_units: int | None = Field(default=None, ge=1, strict=True)
+
+    @field_validator("region")
+    @classmethod
+    def _real_region(cls, region: str) -> str:
+        problem = region_problem(region)
+        if problem:
+            raise ValueError(problem)
+        return region
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentConfig:

@@ -15,6 +15,29 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # CloudWatch: EvaluationPeriods x Period may not exceed one day.
 MAX_EVALUATION_MINUTES = 24 * 60
+# Throttle events and system errors are counts per period. A threshold above this
+# would need more than 3,000 failed requests a second over a 5-minute period to fire:
+# a typo (1e308), not a choice.
+MAX_COUNT_THRESHOLD = 1_000_000
+# The DynamoDB operations a SystemErrors alarm can sum: CloudWatch publishes
+# SystemErrors per (TableName, Operation) only, and refuses metric-math alarms over
+# more than 10 metrics. The PartiQL operations and GetRecords (no table has a
+# stream) are left out.
+SYSTEM_ERROR_OPERATIONS = (
+    "GetItem",
+    "BatchGetItem",
+    "Query",
+    "Scan",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactGetItems",
+    "TransactWriteItems",
+)
+# What the applications call (seeds 001-004, ddbctl and the seeder): each operation
+# costs one billed alarm metric per table, so the ones nothing calls are left out.
+OPERATIONS_IN_USE = ("GetItem", "Query", "Scan", "PutItem", "UpdateItem", "BatchWriteItem")
 
 
 class AlarmRule(BaseModel):
@@ -23,7 +46,8 @@ class AlarmRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    threshold: float = Field(gt=0, strict=True)
+    # allow_inf_nan=False: Infinity or NaN would make an alarm that can never fire.
+    threshold: float = Field(gt=0, le=MAX_COUNT_THRESHOLD, strict=True, allow_inf_nan=False)
     evaluation_periods: int = Field(ge=1, le=1440, strict=True)
     datapoints_to_alarm: int = Field(ge=1, le=1440, strict=True)
 
@@ -48,6 +72,9 @@ class AlarmSettings(BaseModel):
     * ``system_errors``: SystemErrors summed over the operations (Sum per period).
     * ``consumed_capacity``: consumed units per second as a percent of the
       autoscaling maximum; only provisioned tables have it.
+    * ``index_throttles``: throttle alarms on every index too, not only the table.
+    * ``system_error_operations``: the operations the SystemErrors alarm sums; each
+      is one billed alarm metric per table, and none means no SystemErrors alarm.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -59,6 +86,20 @@ class AlarmSettings(BaseModel):
         threshold=80, evaluation_periods=3, datapoints_to_alarm=3
     )
     emails: tuple[str, ...] = ()
+    index_throttles: bool = Field(default=True, strict=True)
+    system_error_operations: tuple[str, ...] = OPERATIONS_IN_USE
+
+    @field_validator("system_error_operations")
+    @classmethod
+    def _known_operations(cls, operations: tuple[str, ...]) -> tuple[str, ...]:
+        for operation in operations:
+            if operation not in SYSTEM_ERROR_OPERATIONS:
+                valid = ", ".join(SYSTEM_ERROR_OPERATIONS)
+                raise ValueError(f"{operation!r} is not a DynamoDB operation; use {valid}")
+        duplicates = sorted({op for op in operations if operations.count(op) > 1})
+        if duplicates:
+            raise ValueError(f"{duplicates[0]!r} is listed twice; list each operation once")
+        return operations
 
     @field_validator("emails")
     @classmethod

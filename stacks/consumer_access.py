@@ -1,32 +1,37 @@
-"""Adds each consumer's policy (and role) to the application stack that owns its tables."""
+"""Adds each consumer's policy (and role) beside the application whose tables it uses."""
 
 from __future__ import annotations
 
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 
 from catalog import consumers
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
-from settings import EnvironmentConfig
-from stacks.application_stack import ApplicationDataStack
+from stacks.application_data import ApplicationData
+from stacks.data_layer_stack import DataLayerStack
 
 
 def add_consumer_access(
-    stack: ApplicationDataStack, *, config: EnvironmentConfig, encryption_key: kms.IKey
+    stack: DataLayerStack,
+    application: ApplicationData,
+    *,
+    encryption_key: kms.IKey,
+    bulk_load_bucket: s3.IBucket | None = None,
 ) -> dict[str, ConsumerAccess]:
-    """One ``ConsumerAccess`` per consumer of ``stack``'s application, with exported ARNs.
+    """One ``ConsumerAccess`` per consumer of ``application``, with exported ARNs.
 
-    Living beside the tables keeps the policy's table ARNs local references;
-    only the key ARN crosses stacks, through the import the tables already use.
-    """
-    tables = {key: data_table.table for key, data_table in stack.tables.items()}
+    ``bulk_load_bucket`` is the environment's staging bucket, where there is one: the
+    consumers that bulk-load get the bulk-operation actions and that bucket's prefix."""
+    config = stack.config
+    tables = {key: data_table.table for key, data_table in application.tables.items()}
     added = {}
-    for consumer in consumers.for_application(stack.application):
+    for consumer in consumers.for_application(application.application):
         settings = config.consumer(consumer.id)
         principal = None
         if settings.existing_role is None:
             principal = trusted_principal(settings.trusted_principal or consumer.trusted_principal)
         access = ConsumerAccess(
-            stack,
+            application,
             consumer.construct_id,
             consumer=consumer,
             tables=tables,
@@ -34,6 +39,7 @@ def add_consumer_access(
             region=config.region,
             existing_role=settings.existing_role,
             assumed_by=principal,
+            bulk_load_bucket=bulk_load_bucket,
         )
         stack.export(f"{consumer.construct_id}PolicyArn", access.policy.managed_policy_arn)
         stack.export(f"{consumer.construct_id}RoleArn", access.role.role_arn)

@@ -3,11 +3,16 @@
 tests/fixtures/cdk_diff/*.txt are real CDK CLI output (aws-cdk 2.1148.1), made
 with `cdk diff --exclusively --app <modified assembly> --template <main's
 template> <stack>` for a changed partition key, a renamed construct id and a
-tag, then concatenated as `cdk diff --all` prints stacks one after another.
+tag, then joined as `cdk diff --all` prints stacks: one section after another
+and one closing `Number of stacks with differences` line for all of them.
+Each is an excerpt: :func:`full_diff` adds the environment's other stacks as
+unchanged sections, so the gate sees a complete diff whatever the stack layout.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +20,8 @@ import pytest
 from ddbctl.cli import main
 from ddbctl.commands.check_diff import COMMENT_MARKER, MAX_DIFF_CHARS, render_comment
 from schema_lock import parse_cdk_diff
+from schema_lock.templates import expected_stack_names
+from settings import load_from_cdk_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cdk_diff"
 UNSAFE = FIXTURES / "staging-unsafe.txt"
@@ -82,9 +89,34 @@ def test_colours_old_style_removals_and_may_replace():
     assert changes[2].resource == "Exports ExportsBucket"
 
 
+def expected(env: str = "staging") -> tuple[str, ...]:
+    return expected_stack_names(load_from_cdk_json(env))
+
+
+def full_text(excerpt: Path, env: str = "staging") -> str:
+    """``excerpt`` as `cdk diff --all` prints it for every stack of ``env``: the stacks
+    the excerpt does not show are unchanged, and say so."""
+    text = excerpt.read_text(encoding="utf-8")
+    shown = set(re.findall(r"^Stack (\S+)", text, re.MULTILINE))
+    unchanged = "".join(
+        f"Stack {name}\nThere were no differences\n\n"
+        for name in expected(env)
+        if name not in shown
+    )
+    body, closing = text.rsplit("\n✨", 1)
+    return f"{body}\n{unchanged}\n✨{closing}"
+
+
+def full_diff(tmp_path, excerpt: Path, env: str = "staging") -> Path:
+    path = tmp_path / f"full-{excerpt.name}"
+    path.write_text(full_text(excerpt, env), encoding="utf-8")
+    return path
+
+
 def run_gate(tmp_path, diff: Path, *extra: str) -> tuple[int, str]:
     comment = tmp_path / "comment.md"
-    code = main(["check-diff", str(diff), "--env", "staging", "--comment", str(comment), *extra])
+    full = full_diff(tmp_path, diff)
+    code = main(["check-diff", str(full), "--env", "staging", "--comment", str(comment), *extra])
     return code, comment.read_text(encoding="utf-8")
 
 
@@ -229,3 +261,152 @@ def test_one_marker_per_environment(env):
         environment=env, diff="", changes=[], schema_report=None, schema_exit=0, accepted=False
     )
     assert comment.splitlines()[0] == f"<!-- ddbctl cdk-diff {env} -->"
+
+
+def test_expected_stacks_are_the_synthesized_ones(environments):
+    for name, synthesized in environments.items():
+        assert set(expected(name)) == set(synthesized.templates)
+
+
+def refused(tmp_path, capsys, data: bytes, *extra: str) -> tuple[str, str]:
+    """Run the gate on ``data``; it must refuse in one line (exit 2) and say so in the
+    comment, replacing any earlier verdict."""
+    diff = tmp_path / "diff.txt"
+    diff.write_bytes(data)
+    comment = tmp_path / "comment.md"
+    code = main(["check-diff", str(diff), "--env", "staging", "--comment", str(comment), *extra])
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith(f"ddbctl check-diff: error: diff output {diff} ")
+    text = comment.read_text(encoding="utf-8")
+    assert text.startswith(COMMENT_MARKER.format(env="staging") + "\n")
+    assert "**blocked**: no complete diff to judge" in text.splitlines()[1]
+    assert captured.err.removeprefix("ddbctl check-diff: error: ").strip() in text
+    return captured.err, text
+
+
+CDK_ERRORS = [
+    "\u274c  Error: Need to perform AWS calls for account 222222222222, but no credentials "
+    "have been configured\n",
+    "Error: Cannot find module 'aws-cdk-lib'\n    at Module._resolveFilename (node:internal)\n",
+    "Unable to resolve AWS account to use. It must be either configured when you define your "
+    "stack, or through the environment\n",
+]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n"], ids=["empty", "blank"])
+def test_an_empty_diff_is_refused(text, tmp_path, capsys):
+    err, _ = refused(tmp_path, capsys, text.encode())
+    assert "is empty: capture `cdk diff --all` (stdout and stderr) into the file" in err
+
+
+@pytest.mark.parametrize("text", CDK_ERRORS, ids=["credentials", "module", "account"])
+def test_cdk_diffs_own_error_text_is_refused(text, tmp_path, capsys):
+    err, _ = refused(tmp_path, capsys, text.encode())
+    assert "has no `Stack <name>` section, so it is not `cdk diff` output" in err
+    assert text.splitlines()[0].strip()[:30] in err
+
+
+def test_a_diff_cut_off_after_resources_is_refused(tmp_path, capsys):
+    text = full_text(UNSAFE)
+    cut = text[: text.index("Resources\n", text.index("Stack staging-root")) + len("Resources\n")]
+    err, _ = refused(tmp_path, capsys, cut.encode())
+    assert "ends before cdk diff's closing `Number of stacks with differences` line" in err
+    assert "(the last section is staging-root-orchestrator-data)" in err
+
+
+def test_a_diff_cut_off_before_its_closing_line_is_refused(tmp_path, capsys):
+    text = full_text(TAG_ONLY)
+    err, _ = refused(tmp_path, capsys, text[: text.index("\n✨")].encode())
+    assert "ends before cdk diff's closing" in err
+
+
+def test_a_section_with_no_change_and_no_verdict_is_refused(tmp_path, capsys):
+    text = full_text(TAG_ONLY).replace(
+        "Stack staging-trade-matching-data\n", "Stack staging-trade-matching-data\nResources\n"
+    )
+    head, tail = text.split("Resources\n[~]", 1)
+    spliced = f"Stack staging-half-data\nResources\n{head}Resources\n[~]{tail}"
+    err, _ = refused(tmp_path, capsys, spliced.encode())
+    assert "has a section for staging-half-data with neither a change nor" in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_diff_is_refused(encoding, tmp_path, capsys):
+    err, _ = refused(tmp_path, capsys, full_text(UNSAFE).encode(encoding))
+    assert "is UTF-16 (or holds NUL bytes), not UTF-8 text" in err
+
+
+def test_a_latin1_diff_is_refused(tmp_path, capsys):
+    data = full_text(TAG_ONLY).replace("✨", "").encode("utf-8") + "caf\u00e9\n".encode("latin-1")
+    err, _ = refused(tmp_path, capsys, data)
+    assert "is not UTF-8 text (byte 0xe9 at offset" in err
+
+
+def test_a_diff_missing_an_expected_stack_is_refused(tmp_path, capsys):
+    missing = next(name for name in expected() if f"Stack {name}\n" not in TAG_ONLY.read_text())
+    text = full_text(TAG_ONLY).replace(f"Stack {missing}\nThere were no differences\n", "")
+    err, _ = refused(tmp_path, capsys, text.encode())
+    assert f"has no section for {missing}: diff every stack of the environment" in err
+
+
+def test_a_quiet_diff_that_hides_unchanged_stacks_is_refused(tmp_path, capsys):
+    err, _ = refused(tmp_path, capsys, TAG_ONLY.read_bytes())  # the excerpt alone
+    assert "has no section for" in err
+    assert "(`cdk diff --all`, without --quiet)" in err
+
+
+def test_a_closing_count_that_does_not_match_the_sections_is_refused(tmp_path, capsys):
+    text = full_text(TAG_ONLY).replace("differences: 1", "differences: 4")
+    err, _ = refused(tmp_path, capsys, text.encode())
+    assert "says 4 stack(s) differ but shows 1" in err
+
+
+def test_the_diff_of_another_environment_is_refused(tmp_path, capsys):
+    dev_stacks = "".join(f"Stack {name}\nThere were no differences\n" for name in expected("dev"))
+    text = f"{dev_stacks}\n✨  Number of stacks with differences: 0\n"
+    err, _ = refused(tmp_path, capsys, text.encode())
+    assert "has no section for staging-" in err
+
+
+def test_colours_a_bom_and_cli_noise_are_still_a_whole_diff(tmp_path, capsys):
+    text = full_text(TAG_ONLY).replace(
+        "Stack staging-agent-matching-data", "Stack \x1b[1mstaging-agent-matching-data\x1b[22m"
+    )
+    diff = tmp_path / "diff.txt"
+    diff.write_bytes(codecs.BOM_UTF8 + text.encode() + b"\nNOTICES  (What's this?)\n")
+    assert main(["check-diff", str(diff), "--env", "staging"]) == 0
+    assert capsys.readouterr().out == "ok [staging] no stateful resource is replaced or removed\n"
+
+
+def test_the_gate_refuses_a_bad_cdk_json_before_judging(tmp_path, monkeypatch, capsys):
+    diff = full_diff(tmp_path, TAG_ONLY)
+    broken = tmp_path / "cdk.json"
+    broken.write_text("[]")
+    monkeypatch.setenv("DDBCTL_CDK_JSON", str(broken))
+    assert main(["check-diff", str(diff), "--env", "staging"]) == 2
+    assert capsys.readouterr().err == (
+        f"ddbctl check-diff: error: {broken} holds an array, not an object: it must be an "
+        'object with "app" and "context"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (lambda tmp: tmp, "is a directory: name a file in it, e.g. "),
+        (lambda tmp: tmp / "missing" / "comment.md", "does not exist: create it, or write"),
+    ],
+    ids=["directory", "missing parent"],
+)
+def test_a_comment_path_that_cannot_be_written_is_one_line(where, message, tmp_path, capsys):
+    comment = where(tmp_path)
+    argv = ["check-diff", str(full_diff(tmp_path, UNSAFE)), "--env", "staging"]
+    assert main([*argv, "--comment", str(comment)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith(f"ddbctl check-diff: error: --comment {comment}")
+    assert message in captured.err

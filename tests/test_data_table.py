@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Match, Template
 
 import catalog
+from catalog.model import TableClass
 from cdk_constructs import DataTable
 
 
@@ -125,3 +128,55 @@ def test_every_catalog_index_is_built(spec):
     (table,) = template.find_resources("AWS::DynamoDB::GlobalTable").values()
     built = [gsi["IndexName"] for gsi in table["Properties"].get("GlobalSecondaryIndexes", [])]
     assert built == [index.name for index in spec.global_indexes]
+
+
+def test_max_request_units_caps_the_on_demand_table_and_every_index():
+    template = build("agent-profiles", max_request_units=25)
+    spec = catalog.table("agent-profiles")
+    (table,) = template.find_resources("AWS::DynamoDB::GlobalTable").values()
+    properties = table["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["WriteOnDemandThroughputSettings"] == {"MaxWriteRequestUnits": 25}
+    (replica,) = properties["Replicas"]
+    assert replica["ReadOnDemandThroughputSettings"] == {"MaxReadRequestUnits": 25}
+    indexes = {i["IndexName"]: i for i in properties["GlobalSecondaryIndexes"]}
+    replica_indexes = {i["IndexName"]: i for i in replica["GlobalSecondaryIndexes"]}
+    assert set(indexes) == set(replica_indexes) == {i.name for i in spec.global_indexes}
+    for name in indexes:
+        assert indexes[name]["WriteOnDemandThroughputSettings"] == {"MaxWriteRequestUnits": 25}
+        assert replica_indexes[name]["ReadOnDemandThroughputSettings"] == {
+            "MaxReadRequestUnits": 25
+        }
+
+
+def test_without_max_request_units_on_demand_is_uncapped():
+    (table,) = build("agent-profiles").find_resources("AWS::DynamoDB::GlobalTable").values()
+    assert "WriteOnDemandThroughputSettings" not in table["Properties"]
+    assert "ReadOnDemandThroughputSettings" not in table["Properties"]["Replicas"][0]
+
+
+def test_a_provisioned_table_ignores_max_request_units():
+    template = build("agent-profiles", provisioned_capacity=True, max_request_units=25)
+    (table,) = template.find_resources("AWS::DynamoDB::GlobalTable").values()
+    assert table["Properties"]["BillingMode"] == "PROVISIONED"
+    assert "OnDemandThroughputSettings" not in str(table)
+
+
+@pytest.mark.parametrize("table_class", list(TableClass))
+def test_the_catalog_table_class_is_passed_through(table_class):
+    spec = dataclasses.replace(catalog.table("agent-profiles"), table_class=table_class)
+    (table,) = (
+        build("agent-profiles", spec=spec).find_resources("AWS::DynamoDB::GlobalTable").values()
+    )
+    assert table["Properties"]["Replicas"][0]["TableClass"] == table_class.value
+
+
+def test_a_table_is_standard_unless_the_catalog_says_otherwise():
+    spec = catalog.table("agent-profiles")
+    assert dataclasses.replace(spec, table_class=TableClass.STANDARD) == spec.__class__(
+        **{
+            f.name: getattr(spec, f.name)
+            for f in dataclasses.fields(spec)
+            if f.name != "table_class"
+        }
+    )

@@ -142,3 +142,82 @@ def test_a_missing_aws_profile_is_one_line_naming_the_fix(monkeypatch, capsys):
         "exist: set AWS_PROFILE to a profile in ~/.aws/config, or unset it (a local endpoint "
         "needs no credentials)\n"
     )
+
+
+INTERRUPT_DURING_IMPORT = """
+import importlib.abc, os, runpy, signal, sys
+
+MODULE = sys.argv[1]
+
+class InterruptOnImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == MODULE:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, just as this module starts loading
+        return None
+
+sys.meta_path.insert(0, InterruptOnImport())
+sys.argv = ["ddbctl", "tables"]
+runpy.run_module("ddbctl", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("module", ["pydantic_core", "botocore.session", "ddbctl.commands.local"])
+def test_ctrl_c_while_the_cli_is_imported_is_one_line_and_exit_130(module):
+    """Ctrl-C in the first few tenths of a second lands in some import; pydantic-core's
+    turns it into a Rust panic. Either way: one line, exit 130."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_DURING_IMPORT, module],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stderr, result.stdout) == (130, "ddbctl: interrupted\n", "")
+
+
+def test_ctrl_c_while_arguments_are_parsed_is_one_line(monkeypatch, capsys):
+    from ddbctl import cli
+
+    def interrupted(self, args=None, namespace=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.OneLineParser, "parse_args", interrupted)
+    assert main(["tables"]) == 130
+    assert capsys.readouterr().err == "ddbctl: interrupted\n"
+
+
+@pytest.mark.parametrize("command", ENDPOINT_COMMANDS, ids=lambda c: c[0])
+def test_an_endpoint_host_botocore_cannot_use_is_one_line(command, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([*command, "--endpoint-url", "http://dynamodb_local:8000"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert (
+        "'http://dynamodb_local:8000' has a host botocore cannot use ('dynamodb_local': an "
+        "underscore is not allowed in a host name)"
+    ) in err
+
+
+def test_the_same_host_in_the_endpoint_variable_is_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://dynamodb_local:8000")
+    assert main(["tables"]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "$AWS_ENDPOINT_URL_DYNAMODB 'http://dynamodb_local:8000' has a host botocore" in err
+
+
+@pytest.mark.parametrize(
+    "url", ["http://dynamodb-local:8000", "http://[::1]:8000", "https://ddb.example.com"]
+)
+def test_hosts_botocore_can_use_are_accepted(url):
+    from ddbctl.endpoint import endpoint_problem
+
+    assert endpoint_problem(url) is None

@@ -457,7 +457,7 @@ def test_make_local_then_the_seed_000_snippets(dynamodb_local, port, monkeypatch
     ]
     assert len(timestamps) == len(expected_logs) > 1
     assert timestamps == sorted(timestamps)
-    # --- seed 001, the same table with the environment prefix (see README) ---
+    # --- seed 001's lookups, on the same table with the environment prefix ---
     item = dynamodb.get_item(
         TableName="dev-market_intelligence_requests",
         Key={"request_id": {"S": "req_1757412789250_a08ac7ad"}},

@@ -1,7 +1,8 @@
-"""Least-privilege application roles: README's matrix is what every template grants.
+"""Least-privilege application roles: every template grants exactly what the catalog says.
 
-The matrix is parsed from README, not read from the catalog, so an action
-added in code without documenting it (or documented but not granted) fails.
+Each environment's synthesized policies are compared with ``catalog/consumers.py``
+per consumer, resource and action, so a grant the construct adds or drops on its
+own fails. The seeds' own requirements are pinned independently below.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ from catalog.consumers import (
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
 from cdk_constructs.data_key import ACCOUNT_KEY_ACTIONS
 from settings import load_environment, load_from_cdk_json
-from tests.conftest import ROOT, synthesize
+from tests.conftest import synthesize
 
-MATRIX_HEADING = "### Access matrix"
 NAG_IAM_RULES = ("AwsSolutions-IAM4", "AwsSolutions-IAM5")
 
-# Transcribed from the issue and README, not from the catalog.
+# Transcribed from the issue and the seeds, not from the catalog.
 DEFAULT_PRINCIPALS = {
     "root-orchestrator-service": {"Service": "ecs-tasks.amazonaws.com"},
     "trade-matching-orchestrator": {"Service": "bedrock-agentcore.amazonaws.com"},
@@ -67,68 +67,39 @@ ALLOWED_SCANS = {
 Matrix = dict[str, dict[str, frozenset[str]]]
 
 
-# ---------------------------------------------------------------- README matrix
-
-
-def parse_matrix(markdown: str) -> Matrix:
-    """The first table after the matrix heading, as consumer -> resource -> actions."""
-    _, found, rest = markdown.partition(f"\n{MATRIX_HEADING}\n")
-    assert found, f"README has no {MATRIX_HEADING!r} section"
-    rows = []
-    for line in rest.splitlines():
-        if line.startswith("|"):
-            rows.append([cell.strip().strip("`") for cell in line.strip().strip("|").split("|")])
-        elif rows:
-            break
-    header, separator, *body = rows
-    assert header == ["consumer", "table or index", "actions"], header
-    assert set("".join(separator)) <= {"-", " "}, separator
-    matrix: Matrix = {}
-    for consumer_id, resource, actions in body:
-        parsed = frozenset(a.strip().strip("`") for a in actions.split(","))
-        assert resource not in matrix.get(consumer_id, {}), (
-            f"duplicate row {consumer_id} {resource}"
-        )
-        matrix.setdefault(consumer_id, {})[resource] = parsed
-    return matrix
+# ------------------------------------------------------------- the catalog
 
 
 @pytest.fixture(scope="module")
-def readme_matrix() -> Matrix:
-    return parse_matrix((ROOT / "README.md").read_text(encoding="utf-8"))
+def catalog_matrix() -> Matrix:
+    return {c.id: c.matrix() for c in CONSUMERS}
 
 
-def render(matrix: Matrix) -> str:
-    """Markdown rows, printed when a comparison fails, ready to paste into README."""
-    return "\n".join(
-        f"| `{cid}` | {resource if resource == KMS_KEY else f'`{resource}`'} | "
-        + ", ".join(f"`{a}`" for a in sorted(actions))
-        + " |"
-        for cid, rows in matrix.items()
-        for resource, actions in rows.items()
-    )
+def grant_differences(synthesized: Matrix, expected: Matrix) -> list[str]:
+    """One line per (consumer, resource, action) granted on one side only."""
+
+    def triples(matrix: Matrix) -> set[tuple[str, str, str]]:
+        return {
+            (consumer_id, resource, action)
+            for consumer_id, rows in matrix.items()
+            for resource, actions in rows.items()
+            for action in actions
+        }
+
+    found, wanted = triples(synthesized), triples(expected)
+    return [
+        f"granted but not in catalog/consumers.py: {triple}" for triple in sorted(found - wanted)
+    ] + [f"in catalog/consumers.py but not granted: {triple}" for triple in sorted(wanted - found)]
 
 
-def test_parser_reads_rows_and_rejects_duplicates():
-    text = (
-        f"intro\n{MATRIX_HEADING}\n\n| consumer | table or index | actions |\n| --- | --- | --- |\n"
-        "| `a` | `t` | `dynamodb:GetItem`, `dynamodb:Query` |\n| `a` | KMS key | `kms:Decrypt` |\n"
-        "\nafter\n| x | y | z |\n"
-    )
-    assert parse_matrix(text) == {
-        "a": {"t": {"dynamodb:GetItem", "dynamodb:Query"}, KMS_KEY: {"kms:Decrypt"}}
-    }
-    with pytest.raises(AssertionError, match="duplicate row a t"):
-        parse_matrix(text.replace("KMS key", "`t`"))
-
-
-def test_readme_lists_every_consumer_and_only_them(readme_matrix):
-    assert list(readme_matrix) == list(CONSUMER_IDS)
-
-
-def test_catalog_agrees_with_readme(readme_matrix):
-    catalog_matrix = {c.id: c.matrix() for c in CONSUMERS}
-    assert catalog_matrix == readme_matrix, "README rows should be:\n" + render(catalog_matrix)
+def test_differences_name_each_extra_and_missing_action():
+    expected = {"a": {"t": frozenset({"dynamodb:GetItem"}), KMS_KEY: frozenset({"kms:Decrypt"})}}
+    synthesized = {"a": {"t": frozenset({"dynamodb:GetItem", "dynamodb:Scan"})}}
+    assert grant_differences(synthesized, expected) == [
+        "granted but not in catalog/consumers.py: ('a', 't', 'dynamodb:Scan')",
+        "in catalog/consumers.py but not granted: ('a', 'KMS key', 'kms:Decrypt')",
+    ]
+    assert grant_differences(expected, expected) == []
 
 
 # ---------------------------------------------------------- synthesized policies
@@ -143,18 +114,10 @@ def table_keys_by_logical_id(environment, stack_name: str) -> dict[str, str]:
     }
 
 
-def key_arn_import(environment) -> dict[str, str]:
-    """``{"Fn::ImportValue": <export>}`` of the environment key's ARN, as its stack exports it."""
-    key_template = environment.templates[environment.stacks.key_stack.stack_name]
-    (key_id,) = [
-        lid for lid, r in key_template["Resources"].items() if r["Type"] == "AWS::KMS::Key"
-    ]
-    (export,) = [
-        output["Export"]["Name"]
-        for output in key_template["Outputs"].values()
-        if output["Value"] == {"Fn::GetAtt": [key_id, "Arn"]}
-    ]
-    return {"Fn::ImportValue": export}
+def key_arn_import(environment) -> dict[str, list[str]]:
+    """``{"Fn::GetAtt": [<key>, "Arn"]}``: the environment key's ARN, in the same stack."""
+    (key_id,) = environment.resources("AWS::KMS::Key")
+    return {"Fn::GetAtt": [key_id, "Arn"]}
 
 
 def resource_name(resource: Any, tables: dict[str, str], key_import: dict[str, str]) -> str:
@@ -194,8 +157,8 @@ def policy_of(environment, consumer_id: str) -> tuple[str, str, dict[str, Any]]:
 
 
 def placed(environment) -> list[str]:
-    """Consumers the environment's stacks hold, in catalog order. A spanning consumer
-    (the recovery operator) is held only by a stack that holds every table."""
+    """Consumers the environment holds, in catalog order. A spanning consumer (the recovery
+    operator) needs every table, so the stack adds it beside all of them, once wired."""
     return [cid for cid in CONSUMER_IDS if cid in environment.stacks.consumers]
 
 
@@ -222,21 +185,22 @@ def template_matrix(environment, consumer_id: str) -> dict[str, frozenset[str]]:
     return {name: frozenset(actions) for name, actions in found.items()}
 
 
-def test_every_consumer_has_a_policy_in_its_tables_stack(environment):
+def test_every_consumer_has_a_policy_beside_its_tables(environment):
     assert list(environment.stacks.consumers) == placed(environment)
     assert set(CONSUMER_IDS) - set(placed(environment)) <= {c.id for c in spanning()}
     for c in CONSUMERS:
-        if c.id not in environment.stacks.consumers:
+        if c.id not in environment.stacks.consumers or c.application == ALL_APPLICATIONS:
             continue
-        stack_name, _, _ = policy_of(environment, c.id)
-        if c.application != ALL_APPLICATIONS:
-            assert stack_name == f"{environment.config.name}-{c.application}-data"
+        access = environment.stacks.consumers[c.id]
+        application = environment.stacks.applications[c.application]
+        assert access.node.scope is application, c.id
 
 
-def test_synthesized_policies_equal_the_readme_matrix(environment, readme_matrix):
+def test_synthesized_policies_grant_exactly_the_catalog(environment, catalog_matrix):
     synthesized = {cid: template_matrix(environment, cid) for cid in placed(environment)}
-    expected = {cid: readme_matrix[cid] for cid in placed(environment)}
-    assert synthesized == expected, "README rows should be:\n" + render(synthesized)
+    expected = {cid: catalog_matrix[cid] for cid in placed(environment)}
+    assert grant_differences(synthesized, expected) == []
+    assert synthesized == expected
 
 
 def test_created_roles_trust_the_default_principals_and_hold_only_their_policy(environment):
@@ -391,9 +355,9 @@ def test_no_statement_in_any_template_has_a_wildcard(environment):
 def test_the_key_policy_names_every_account_action(environment):
     """CDK's default key policy grants the account ``kms:*``; ours lists the actions, and keeps
     PutKeyPolicy so the account can never be locked out of its own key."""
-    key_stack = environment.stacks.key_stack
-    key_id = key_stack.get_logical_id(key_stack.key.node.default_child)
-    key = environment.templates[key_stack.stack_name]["Resources"][key_id]
+    stack = environment.stacks.stack
+    key_id = stack.get_logical_id(environment.stacks.key.node.default_child)
+    key = environment.templates[stack.stack_name]["Resources"][key_id]
     (account,) = [
         s
         for s in key["Properties"]["KeyPolicy"]["Statement"]
@@ -441,9 +405,9 @@ def iam_violations(scope) -> list[str]:
 
 
 def test_nag_finds_no_iam4_or_iam5_and_none_is_acknowledged(environment):
-    for stack in environment.stacks.applications.values():
-        assert iam_violations(stack) == [], stack.stack_name
-        assert iam_acknowledgements(stack) == [], stack.stack_name
+    for part in environment.stacks.applications.values():
+        assert iam_violations(part) == [], part.node.path
+        assert iam_acknowledgements(part) == [], part.node.path
 
 
 def test_nag_would_flag_an_index_wildcard():
@@ -575,9 +539,10 @@ def test_existing_role_gets_the_policy_and_no_new_role(adopted):
         assert outputs[f"dev-{c.construct_id}RoleArn"] == role_arn
 
 
-def test_existing_roles_do_not_change_what_is_granted(adopted, readme_matrix):
+def test_existing_roles_do_not_change_what_is_granted(adopted, catalog_matrix):
     synthesized = {cid: template_matrix(adopted, cid) for cid in placed(adopted)}
-    assert synthesized == {cid: readme_matrix[cid] for cid in placed(adopted)}
+    expected = {cid: catalog_matrix[cid] for cid in placed(adopted)}
+    assert grant_differences(synthesized, expected) == []
 
 
 def test_other_consumers_still_get_created_roles_with_configured_principals(adopted):
@@ -604,8 +569,8 @@ def test_other_consumers_still_get_created_roles_with_configured_principals(adop
 
 
 def test_adopted_environment_is_still_nag_clean(adopted):
-    for stack in adopted.stacks.applications.values():
-        assert iam_violations(stack) == [], stack.stack_name
+    for part in adopted.stacks.applications.values():
+        assert iam_violations(part) == [], part.node.path
 
 
 # ----------------------------------------------------------------- construct

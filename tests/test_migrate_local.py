@@ -209,3 +209,48 @@ def test_deep_records_are_rejects_and_the_checkpoint_is_saved(tables, dynamodb_l
     assert [e["code"] for e in read_rejects(rejects)] == ["too_deep"]
     state = json.loads(checkpoint.read_text())
     assert (state["next_seq"], state["complete"]) == (3, True)
+
+
+def test_a_second_run_while_the_first_runs_is_refused_and_the_first_keeps_every_reject(
+    tables, dynamodb_local, tmp_path, capsys
+):
+    """Issue 14's lost rejects: a second run on the same checkpoint used to empty the
+    first's rejects file (2,729 of 4,008 entries left, and NUL bytes). Now it is refused
+    while the first holds the lock, and the first ends exactly like an undisturbed run."""
+    total = 2500
+    lines = ['{"id": "broken"' if n % 97 == 5 else json.dumps(profile(n)) for n in range(total)]
+    source = tmp_path / "profiles.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    rejects = tmp_path / "rejects.jsonl"
+    checkpoint = tmp_path / "rejects.jsonl.checkpoint"
+    common = [str(source), "--endpoint-url", dynamodb_local]
+    command = [sys.executable, "-m", "ddbctl", "migrate-profiles", *common, "--env", "dev"]
+    first = subprocess.Popen(
+        [*command, "--workers", "1", "--rejects", str(rejects)],
+        cwd=ROOT,
+        env={**os.environ, "CI": "1"},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_progress(checkpoint, first, at_least=100, total=total)
+        argv = ["migrate-profiles", *common, "--env", "dev", "--rejects", str(rejects)]
+        assert main(argv) == 1
+        assert main([*argv, "--resume"]) == 1
+        assert main([*argv, "--dry-run"]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 3
+        assert all("another migrate-profiles run is" in line for line in err), err
+        assert first.wait(timeout=300) == 1  # 1: the malformed lines are rejects
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+
+    clean_rejects = tmp_path / "clean.jsonl"
+    argv = ["migrate-profiles", *common, "--env", "staging", "--rejects", str(clean_rejects)]
+    assert main(argv) == 1
+    assert b"\0" not in rejects.read_bytes()
+    assert read_rejects(rejects) == read_rejects(clean_rejects)
+    assert len(read_rejects(rejects)) == sum(1 for n in range(total) if n % 97 == 5)
+    assert json.loads(checkpoint.read_text())["complete"] is True
+    assert scan(tables, "dev-agent-profiles") == scan(tables, "staging-agent-profiles")

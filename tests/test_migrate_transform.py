@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.item_size import value_size
 from ddbctl.migrate.problems import Rejected
 from ddbctl.migrate.reader import parse_document
 from ddbctl.migrate.transform import location_city, to_number
-from ddbctl.migrate.validate import MAX_ITEM_BYTES, attribute_size, build_item
+from ddbctl.migrate.validate import MAX_ITEM_BYTES, build_item
 from tests.profiles import profile
 
 
@@ -77,6 +78,9 @@ def test_numbers_are_parsed_as_decimal_without_passing_through_float():
         (" 12.5 ", Decimal("12.5")),
         ("1e3", Decimal("1e3")),
         (Decimal("7.10"), Decimal("7.10")),
+        ("-3.", Decimal("-3")),
+        ("+.5E-2", Decimal("0.005")),
+        ("\t42\n", Decimal(42)),  # ASCII whitespace around it is not part of the number
     ],
 )
 def test_average_price_numbers(value, expected):
@@ -87,6 +91,36 @@ def test_average_price_numbers(value, expected):
 def test_average_price_non_numbers(value):
     with pytest.raises(ValueError):  # noqa: PT011 - every failure is ValueError by design
         to_number(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1_000",  # Decimal() and int() take Python's digit separators
+        "\u0661\u0660\u0660\u0660",  # Arabic-Indic 1000
+        "\u06f1\u06f2",  # Extended Arabic-Indic (Persian) 12
+        "\uff11\uff10",  # full-width 10
+        "\u0967\u0968",  # Devanagari 12
+        "1\u0660",  # ASCII and Arabic-Indic mixed
+        "12\u00a0",  # a no-break space after it
+        "sNaN",
+        "-Infinity",
+        "1e",
+        ".",
+        "0x10",
+    ],
+)
+def test_only_an_ascii_decimal_literal_is_a_number(text):
+    with pytest.raises(ValueError, match="not an ASCII decimal number"):
+        to_number(text)
+
+
+@pytest.mark.parametrize("text", ["1_000", "\u0661\u0660\u0660\u0660", "\uff11\uff10"])
+def test_a_price_in_other_digits_is_a_bad_number_reject(text):
+    with pytest.raises(Rejected) as caught:
+        build_item(profile(9, averagePrice=text))
+    assert caught.value.problem.code == "bad_number"
+    assert f"averagePrice must be a number, got a string {text!r}" in str(caught.value)
 
 
 def test_floats_inside_the_record_become_decimal():
@@ -140,8 +174,8 @@ def test_missing_optional_fields_are_left_out_not_invented():
 
 
 def test_size_accounting_and_the_400_kb_boundary():
-    assert attribute_size({"ab": "xyz"}) == 3 + 2 + 3 + 1
-    assert attribute_size(Decimal("123.45")) == 4  # 5 digits -> 3 bytes + 1
+    assert value_size({"ab": "xyz"}) == 3 + 2 + 3 + 1
+    assert value_size(Decimal("123.45")) == 4  # 5 digits -> 3 bytes + 1
     fits = "x" * ((MAX_ITEM_BYTES // 2) - 1_000)
     build_item({"id": "big", "description": fits})  # twice ~199 KB: fits
     with pytest.raises(Rejected) as caught:
@@ -233,7 +267,14 @@ def test_serializer_refuses_numbers_dynamodb_cannot_hold_like_boto3(value):
 def test_number_size_counts_all_38_digits_not_the_contexts_28():
     from decimal import Decimal
 
-    from ddbctl.migrate.validate import attribute_size
+    assert value_size(Decimal("1." + "1" * 37)) == 20  # 38 digits: 19 bytes + 1
+    assert value_size(Decimal("1200")) == value_size(Decimal("12")) == 2  # zeros trimmed
 
-    assert attribute_size(Decimal("1." + "1" * 37)) == 20  # 38 digits: 19 bytes + 1
-    assert attribute_size(Decimal("1200")) == attribute_size(Decimal("12")) == 2  # zeros trimmed
+
+@pytest.mark.parametrize("digits", ["\u0661\u0662", "\uff11\uff12", "1_2"])
+def test_a_json_number_in_other_digits_is_malformed_json(digits):
+    """The JSON parser is the other way a number gets in: it takes ASCII digits only."""
+    text = '{"id": "x", "data": {"averagePrice": ' + digits + "}}"
+    record = parse_document(0, "x.json", None, text.encode())
+    assert record.value is None
+    assert record.problem.code == "malformed_json"

@@ -17,6 +17,7 @@ from ddbctl.context import CommandContext
 from ddbctl.migrate.validate import build_item
 from ddbctl.migrate.writer import Batch, Pending, write_one
 from ddbio import BackoffPolicy, dynamodb_client
+from tests.agent_profiles_table import table_description
 from tests.profiles import profile, read_rejects, write_files
 
 TABLE = "dev-agent-profiles"
@@ -199,7 +200,7 @@ def cli_stub(monkeypatch):
         made["client"] = real_client(self, **options)
         made["options"] = options
         made["stubber"] = Stubber(made["client"])
-        made["stubber"].add_response("describe_table", {"Table": {"TableName": TABLE}})
+        made["stubber"].add_response("describe_table", table_description(TABLE))
         for add in made.pop("queued", []):
             add(made["stubber"])
         made["stubber"].activate()

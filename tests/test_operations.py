@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 import catalog
+from cdk_constructs.daily_backup_plan import DAILY_AT_UTC, NOTIFIED_EVENTS
+from cdk_constructs.data_table import AUTOSCALING_TARGET_UTILIZATION
 from cdk_constructs.table_alarms import SYSTEM_ERROR_OPERATIONS
 from settings import ENVIRONMENT_NAMES
 
@@ -73,32 +75,32 @@ def alarm_coverage(environment) -> dict[tuple[str, str | None, str], dict]:
 
 
 def topic_import(environment) -> dict:
-    """How application stacks refer to the environment's one alarm topic."""
+    """How every alarm refers to the environment's one alarm topic (same stack)."""
     ((logical_id, _),) = environment.resources("AWS::SNS::Topic").items()
-    name = environment.config.name
-    outputs = environment.templates[f"{name}-operations"]["Outputs"]
-    (export,) = [
-        output["Export"]["Name"]
-        for output in outputs.values()
-        if output["Value"] == {"Ref": logical_id}
-    ]
-    return {"Fn::ImportValue": export}
+    return {"Ref": logical_id}
 
 
-def test_every_table_and_index_has_throttle_and_system_error_alarms_on_the_topic(environment):
+def test_every_table_has_the_alarms_its_environment_asks_for_on_the_topic(environment):
+    """Table throttles everywhere; index throttles and SystemErrors as the settings say
+    (dev leaves both out to stay within its budget), and no alarm beyond those."""
+    alarms = environment.config.alarms
     coverage = alarm_coverage(environment)
     topic = topic_import(environment)
     tables = tables_by_name(environment)
     assert len(tables) == len(catalog.TABLES)
+    expected = set()
     for spec in catalog.TABLES:
         stack, logical_id, _ = tables[environment.config.table_name(spec)]
-        expected = [(logical_id, None, metric) for metric in (*THROTTLE_METRICS, "SystemErrors")]
-        expected += [
-            (logical_id, index.name, metric)
-            for index in spec.global_indexes
-            for metric in THROTTLE_METRICS
-        ]
-        for key in expected:
+        keys = [(logical_id, None, metric) for metric in THROTTLE_METRICS]
+        if alarms.system_error_operations:
+            keys.append((logical_id, None, "SystemErrors"))
+        if alarms.index_throttles:
+            keys += [
+                (logical_id, index.name, metric)
+                for index in spec.global_indexes
+                for metric in THROTTLE_METRICS
+            ]
+        for key in keys:
             assert key in coverage, (spec.key, key)
             alarm_stack, alarm = coverage[key]
             assert alarm_stack == stack, "alarms live beside their table"
@@ -106,6 +108,8 @@ def test_every_table_and_index_has_throttle_and_system_error_alarms_on_the_topic
             assert properties["AlarmActions"] == [topic]
             assert properties["OKActions"] == [topic]
             assert properties["TreatMissingData"] == "notBreaching"
+        expected.update(keys)
+    assert {key for key in coverage if key[2] not in CAPACITY_METRICS} == expected
 
 
 def test_thresholds_and_periods_come_from_the_environment_config(environment):
@@ -130,30 +134,22 @@ def test_thresholds_and_periods_come_from_the_environment_config(environment):
         assert properties.get("Period", period) == period
 
 
-def test_system_errors_alarm_sums_ten_operations_per_table(environment):
+def test_system_errors_alarm_sums_the_configured_operations_per_table(environment):
+    configured = environment.config.alarms.system_error_operations
+    found = 0
     for (_, index, metric), (_, alarm) in alarm_coverage(environment).items():
         if metric != "SystemErrors":
             continue
+        found += 1
         assert index is None
-        operations = {
+        operations = [
             next(d["Value"] for d in m["Dimensions"] if d["Name"] == "Operation")
             for m in stat_metrics(alarm)
-        }
-        # Every data-plane operation the applications use; not PartiQL or streams.
-        assert operations == {
-            "GetItem",
-            "BatchGetItem",
-            "Query",
-            "Scan",
-            "PutItem",
-            "UpdateItem",
-            "DeleteItem",
-            "BatchWriteItem",
-            "TransactGetItems",
-            "TransactWriteItems",
-        }
+        ]
+        # Each operation is one billed alarm metric: exactly the configured ones.
+        assert sorted(operations) == sorted(configured)
         # CloudWatch rejects metric-math alarms over more than 10 metrics.
-        assert len(operations) == len(SYSTEM_ERROR_OPERATIONS) == 10
+        assert len(operations) <= len(SYSTEM_ERROR_OPERATIONS) == 10
         # A missing point (no errors for that operation) counts as 0, so the sum
         # still has a value when only one operation fails.
         (expression,) = [
@@ -161,6 +157,7 @@ def test_system_errors_alarm_sums_ten_operations_per_table(environment):
         ]
         ids = sorted(m["Id"] for m in alarm["Properties"]["Metrics"] if "MetricStat" in m)
         assert sorted(expression.split(" + ")) == sorted(f"FILL({i}, 0)" for i in ids)
+    assert found == (len(catalog.TABLES) if configured else 0)
 
 
 @pytest.mark.parametrize("env_name", ENVIRONMENT_NAMES)
@@ -194,11 +191,9 @@ def test_capacity_alarms_only_on_provisioned_tables_at_a_percent_of_the_maximum(
 
 
 def test_topic_is_encrypted_with_the_environment_key_and_tls_only(environment):
-    name = environment.config.name
-    ((_, (stack, topic)),) = environment.resources("AWS::SNS::Topic").items()
-    assert stack == f"{name}-operations"
-    key_id = topic["Properties"]["KmsMasterKeyId"]["Fn::ImportValue"]
-    assert key_id.startswith(f"{name}-data-key:") and "DataKey" in key_id
+    ((_, (_, topic)),) = environment.resources("AWS::SNS::Topic").items()
+    ((key_id, _),) = environment.resources("AWS::KMS::Key").items()
+    assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     ((_, (_, policy)),) = environment.resources("AWS::SNS::TopicPolicy").items()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert {
@@ -249,7 +244,7 @@ def test_alarm_emails_from_config_become_subscriptions():
         },
     )
     stacks = add_environment(cdk.App(), config=config)
-    template = Template.from_stack(stacks.operations)
+    template = Template.from_stack(stacks.stack)
     subscriptions = template.find_resources("AWS::SNS::Subscription")
     assert sorted(s["Properties"]["Endpoint"] for s in subscriptions.values()) == [
         "dba@example.com",
@@ -278,23 +273,20 @@ def test_every_staging_and_prod_table_is_in_a_backup_selection(environments, env
     assert len(tables) == len(catalog.TABLES)
 
 
-@pytest.mark.parametrize(("env_name", "days"), [("staging", 14), ("prod", 35)])
+@pytest.mark.parametrize("env_name", ["staging", "prod"])
 def test_backup_plan_is_daily_into_a_vault_encrypted_with_the_environment_key(
-    environments, env_name, days
+    environments, env_name
 ):
     environment = environments[env_name]
+    days = environment.config.backup_retention_days
     ((vault_id, (_, vault)),) = environment.resources("AWS::Backup::BackupVault").items()
     assert vault["DeletionPolicy"] == "Retain"
-    assert vault["Properties"]["EncryptionKeyArn"]["Fn::ImportValue"].startswith(
-        f"{env_name}-data-key:"
-    )
-    assert vault["Properties"]["Notifications"]["BackupVaultEvents"] == [
-        "BACKUP_JOB_FAILED",
-        "BACKUP_JOB_EXPIRED",
-    ]
+    ((key_id, _),) = environment.resources("AWS::KMS::Key").items()
+    assert vault["Properties"]["EncryptionKeyArn"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    assert vault["Properties"]["Notifications"]["BackupVaultEvents"] == NOTIFIED_EVENTS
     ((_, (_, plan)),) = environment.resources("AWS::Backup::BackupPlan").items()
     (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
-    assert rule["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    assert rule["ScheduleExpression"] == DAILY_AT_UTC.expression_string
     assert rule["Lifecycle"] == {"DeleteAfterDays": days}
     assert rule["TargetBackupVault"] == {"Fn::GetAtt": [vault_id, "BackupVaultName"]}
 
@@ -319,7 +311,7 @@ def test_prod_agent_tables_and_indexes_have_scaling_targets_and_policies(environ
         assert settings["MinCapacity"] == floor
         assert settings["MaxCapacity"] == floor * multiplier
         policy = settings["TargetTrackingScalingPolicyConfiguration"]
-        assert policy["TargetValue"] == 70
+        assert policy["TargetValue"] == AUTOSCALING_TARGET_UTILIZATION
 
     for spec in provisioned:
         _, _, table = tables[prod.config.table_name(spec)]
@@ -353,16 +345,17 @@ def test_prod_agent_tables_and_indexes_have_scaling_targets_and_policies(environ
 
 
 def test_dashboard_graphs_every_table_and_index(environment):
-    ((_, (stack, dashboard)),) = environment.resources("AWS::CloudWatch::Dashboard").items()
-    assert stack == f"{environment.config.name}-operations"
+    ((_, (_, dashboard)),) = environment.resources("AWS::CloudWatch::Dashboard").items()
     body = "".join(
         part
         for part in dashboard["Properties"]["DashboardBody"]["Fn::Join"][1]
         if isinstance(part, str)
     )
+    period = environment.config.alarms.period_minutes
     for spec in catalog.TABLES:
         name = environment.config.table_name(spec)
         assert f'"{name}: throttle events"' in body
+        assert f'"{name}: consumed capacity units (per {period} minutes)"' in body
         for index in spec.global_indexes:
             assert f'"GlobalSecondaryIndexName","{index.name}","TableName","{name}"' in body
 
@@ -376,7 +369,7 @@ def test_dashboard_shows_the_tables_the_stacks_hold_not_the_whole_catalog():
     config = load_from_cdk_json("staging")
     kept = {"trade-matching": catalog.APPLICATIONS["trade-matching"]}
     stacks = add_environment(cdk.App(), config=config, applications=kept)
-    template = cdk.assertions.Template.from_stack(stacks.operations).to_json()
+    template = cdk.assertions.Template.from_stack(stacks.stack).to_json()
     ((dashboard,),) = [
         [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Dashboard"]
     ]
@@ -409,7 +402,7 @@ def test_a_long_table_name_override_keeps_every_alarm_name_within_cloudwatchs_li
         },
     )
     stacks = add_environment(cdk.App(), config=config)
-    template = Template.from_stack(stacks.applications["agent-matching"])
+    template = Template.from_stack(stacks.stack)
     names = [
         alarm["Properties"]["AlarmName"]
         for alarm in template.find_resources("AWS::CloudWatch::Alarm").values()
@@ -431,7 +424,7 @@ def test_prod_with_provisioned_capacity_off_has_no_capacity_alarms_or_scaling():
         "prod", {"prod": {"account": "123456789012", "provisioned_capacity": False}}
     )
     stacks = add_environment(cdk.App(), config=config)
-    template = Template.from_stack(stacks.applications["agent-matching"]).to_json()
+    template = Template.from_stack(stacks.stack).to_json()
     resources = template["Resources"].values()
     tables = [r for r in resources if r["Type"] == "AWS::DynamoDB::GlobalTable"]
     assert {t["Properties"]["BillingMode"] for t in tables} == {"PAY_PER_REQUEST"}
@@ -439,3 +432,83 @@ def test_prod_with_provisioned_capacity_off_has_no_capacity_alarms_or_scaling():
     alarms = [r for r in resources if r["Type"] == "AWS::CloudWatch::Alarm"]
     assert alarms  # throttles and system errors stay
     assert not [a for a in alarms if "Capacity" in a["Properties"]["AlarmName"]]
+
+
+def bare_alarms(*, settings, **table_arguments):
+    """TableAlarms for one catalog table in a bare stack: ``{alarm name: properties}``."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_sns as sns
+    from aws_cdk.assertions import Template
+
+    from cdk_constructs import DataTable, TableAlarms
+
+    stack = cdk.Stack(
+        cdk.App(), "Bare", env=cdk.Environment(account="123456789012", region="us-east-1")
+    )
+    data_table = DataTable(
+        stack,
+        "Data",
+        spec=catalog.table("agent-profiles"),
+        table_name="test-agent-profiles",
+        environment_name="test",
+        encryption_key=kms.Key(stack, "Key"),
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+        deletion_protection=False,
+        pitr_recovery_days=1,
+        **{"provisioned_capacity": False, **table_arguments},
+    )
+    TableAlarms(
+        stack, "Alarms", data_table=data_table, settings=settings, topic=sns.Topic(stack, "T")
+    )
+    alarms = Template.from_stack(stack).find_resources("AWS::CloudWatch::Alarm")
+    return {a["Properties"]["AlarmName"]: a["Properties"] for a in alarms.values()}
+
+
+def test_without_index_throttles_or_system_errors_only_the_table_throttles_remain():
+    from settings.operations import AlarmSettings
+
+    settings = AlarmSettings(index_throttles=False, system_error_operations=())
+    assert sorted(bare_alarms(settings=settings)) == [
+        f"test-agent-profiles-{metric}" for metric in THROTTLE_METRICS
+    ]
+
+
+def test_a_capped_tables_throttle_alarm_says_the_cap_throttles_by_design():
+    from settings.operations import AlarmSettings
+
+    alarms = bare_alarms(settings=AlarmSettings(), max_request_units=25)
+    description = alarms["test-agent-profiles-WriteThrottleEvents"]["AlarmDescription"]
+    assert "capped at 25 write request units per second (max_request_units)" in description
+    uncapped = bare_alarms(settings=AlarmSettings())
+    assert (
+        "max_request_units"
+        not in (uncapped["test-agent-profiles-WriteThrottleEvents"]["AlarmDescription"])
+    )
+    provisioned = bare_alarms(settings=AlarmSettings(), provisioned_capacity=True)
+    assert (
+        "autoscaling reached its maximum"
+        in (provisioned["test-agent-profiles-WriteThrottleEvents"]["AlarmDescription"])
+    )
+
+
+def test_the_dashboard_graphs_at_the_period_it_is_given():
+    import aws_cdk as cdk
+    from aws_cdk.assertions import Template
+
+    from cdk_constructs import OperationsDashboard
+
+    stack = cdk.Stack(cdk.App(), "Bare")
+    spec = catalog.table("agent-profiles")
+    OperationsDashboard(
+        stack, "Dashboard", dashboard_name="d", tables=[("t", spec)], period_minutes=15
+    )
+    (dashboard,) = Template.from_stack(stack).find_resources("AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]
+    body = (
+        body
+        if isinstance(body, str)
+        else "".join(part for part in body["Fn::Join"][1] if isinstance(part, str))
+    )
+    assert '"t: consumed capacity units (per 15 minutes)"' in body
+    assert '"period":900' in body and '"period":300' not in body

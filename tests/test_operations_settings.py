@@ -101,3 +101,32 @@ def test_invalid_operations_settings_fail_with_one_line(name, overrides, message
     text = str(caught.value)
     assert message in text
     assert "\n" not in text
+
+
+def test_dev_alarms_leave_out_index_throttles_and_system_errors_to_fit_its_budget():
+    from settings.operations import OPERATIONS_IN_USE
+
+    dev, staging, prod = (load(name).alarms for name in ("dev", "staging", "prod"))
+    assert (dev.index_throttles, dev.system_error_operations) == (False, ())
+    for alarms in (staging, prod):
+        assert alarms.index_throttles is True
+        assert alarms.system_error_operations == OPERATIONS_IN_USE
+
+
+def test_system_error_operations_may_be_chosen_in_cdk_json():
+    alarms = load("prod", alarms={"system_error_operations": ["GetItem", "DeleteItem"]}).alarms
+    assert alarms.system_error_operations == ("GetItem", "DeleteItem")
+
+
+@pytest.mark.parametrize(
+    ("operations", "message"),
+    [
+        (["GetItem", "Get"], "'Get' is not a DynamoDB operation; use GetItem, BatchGetItem"),
+        (["Query", "Query"], "'Query' is listed twice; list each operation once"),
+    ],
+)
+def test_a_bad_system_error_operation_is_one_line(operations, message):
+    with pytest.raises(ConfigError) as caught:
+        load("prod", alarms={"system_error_operations": operations})
+    assert str(caught.value).startswith("environments.prod.alarms.system_error_operations")
+    assert message in str(caught.value)

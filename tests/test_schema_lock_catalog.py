@@ -128,8 +128,8 @@ def test_renamed_table_fails(unsafe):
 def test_renamed_construct_id_fails_as_a_move(unsafe):
     finding = unsafe[1]["staging-ai-trade-matching-processing-status"]
     assert finding.unsafe
-    assert "moves from staging-trade-matching-data/ProcessingStatusTable" in finding.change
-    assert "to staging-trade-matching-data/WorkflowStatusTable" in finding.change
+    assert "moves from staging-data-layer/TradeMatchingProcessingStatusTable" in finding.change
+    assert "to staging-data-layer/TradeMatchingWorkflowStatusTable" in finding.change
     assert "Safe path: keep the table's construct id" in finding.line()
 
 
@@ -143,7 +143,7 @@ def test_one_new_gsi_a_new_table_and_a_tag_pass(allowed):
     findings = allowed[2]
     assert not any(finding.unsafe for finding in findings)
     assert [finding.line() for finding in findings] == [
-        "ok [staging] staging-trade-audit: is a new table in staging-trade-matching-data "
+        "ok [staging] staging-trade-audit: is a new table in staging-data-layer "
         "(created empty)",
         "ok [staging] staging-OpportunitySessions: adds GSI Owner (backfills online; the table "
         "stays available, and the index answers queries fully once its backfill ends)",

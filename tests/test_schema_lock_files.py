@@ -45,8 +45,8 @@ def test_committed_locks_are_canonical_and_cover_every_table():
 def test_lock_records_identity_fields(environments):
     locked = read_lock(lock_path(LOCK_DIR, "prod"), "prod")
     sessions = next(t for t in locked.values() if t.table_name == "prod-OpportunitySessions")
-    assert sessions.stack == "prod-opportunity-analyzer-data"
-    assert sessions.logical_id.startswith("OpportunitySessionsTable")
+    assert sessions.stack == "prod-data-layer"
+    assert sessions.logical_id.startswith("OpportunityAnalyzerOpportunitySessionsTable")
     assert sessions.resource_type == "AWS::DynamoDB::GlobalTable"
     assert sessions.keys == (
         KeyPart("sessionId", "HASH", "S"),

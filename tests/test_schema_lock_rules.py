@@ -243,5 +243,5 @@ def test_new_table_is_allowed(locked):
     assert not finding.unsafe
     assert finding.line() == (
         "ok [staging] staging-archive: is a new table in "
-        "staging-opportunity-analyzer-data (created empty)"
+        "staging-data-layer (created empty)"
     )

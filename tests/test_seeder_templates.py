@@ -15,13 +15,14 @@ from cdk_constructs.sample_data_seeder import SEEDER_RUNTIME
 from ddbio.seeding import PROPERTY_HASH, PROPERTY_TABLES, handle_event, sample_data_hash
 from ddbio.table_definitions import create_table
 from settings import load_environment
-from stacks.environment import add_environment
+from stacks.environment import SAMPLE_DATA_ID, add_environment
 from tests.test_nag import acknowledgements
 from tests.test_seeder_handler import contents, stringify_scalars
 from tests.test_settings import BASE, run_app
 
 CUSTOM = "Custom::SampleData"
-SAMPLE_STACK = "dev-sample-data"
+SAMPLE_STACK = "dev-data-layer"
+SAMPLE_PATH = f"{SAMPLE_STACK}/{SAMPLE_DATA_ID}"
 
 
 def sample_template(environments) -> dict:
@@ -59,11 +60,12 @@ def flatten(value) -> str:
 def test_dev_template_has_the_seeder_and_staging_and_prod_have_none(environments):
     found = {name: env.resources(CUSTOM) for name, env in environments.items()}
     assert [stack for stack, _ in found["dev"].values()] == [SAMPLE_STACK]
+    assert environments["dev"].stacks.sample_data.node.path == SAMPLE_PATH
     assert found["staging"] == {} and found["prod"] == {}
     for name in ("staging", "prod"):
         assert environments[name].resources("AWS::Lambda::Function") == {}
         assert environments[name].stacks.sample_data is None
-        assert not any(stack.endswith("sample-data") for stack in environments[name].templates)
+        assert "Custom::SampleData" not in json.dumps(environments[name].templates)
 
 
 def test_seeding_follows_config_not_environment_name():
@@ -136,8 +138,8 @@ def test_seeder_role_may_only_write_the_seeded_tables_with_the_environment_key(e
     )
     kms = statements["UseTableKeyThroughDynamoDB"]
     assert kms["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-    key_import = kms["Resource"]["Fn::ImportValue"]
-    assert key_import.startswith("dev-data-key:") and "DataKey" in key_import
+    ((key_id, _),) = environments["dev"].resources("AWS::KMS::Key").items()
+    assert kms["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}
     assert kms["Condition"] == {
         "StringEquals": {"kms:ViaService": f"dynamodb.{config.region}.amazonaws.com"}
     }
@@ -149,29 +151,13 @@ def test_seeder_role_may_only_write_the_seeded_tables_with_the_environment_key(e
     assert "*" not in text, "no wildcard actions or resources"
 
 
-def test_only_cross_stack_reference_is_the_key_and_tables_deploy_first(environments):
+def test_the_sample_data_is_written_after_every_table_and_removed_before_them(environments):
+    """CloudFormation orders one stack by DependsOn: the seeder must wait for the tables
+    on create and go first on delete, or it writes into (or empties) a missing table."""
     template = sample_template(environments)
-    text = json.dumps(template)
-    imports = {
-        json.dumps(value)
-        for value in _values(template)
-        if isinstance(value, dict) and "Fn::ImportValue" in value
-    }
-    assert len(imports) == 1 and "dev-data-key:" in text
-    stacks = environments["dev"].stacks
-    depends_on = {stack.stack_name for stack in stacks.sample_data.dependencies}
-    assert depends_on >= {stack.stack_name for stack in stacks.applications.values()}
-
-
-def _values(value):
-    yield value
-    if isinstance(value, dict):
-        for inner in value.values():
-            yield from _values(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _values(inner)
-
+    custom_id, custom = only(template, CUSTOM)
+    tables = set(resources(template, "AWS::DynamoDB::GlobalTable"))
+    assert tables and tables <= set(custom["DependsOn"]), custom_id
 
 def test_provider_framework_findings_are_acknowledged_one_by_one(environments):
     acknowledged = [
@@ -183,7 +169,7 @@ def test_provider_framework_findings_are_acknowledged_one_by_one(environments):
         "AwsSolutions-IAM4",
         "AwsSolutions-IAM5",
     ]
-    assert all(path == f"{SAMPLE_STACK}/Seeder/Provider" for path, _ in acknowledged)
+    assert all(path == f"{SAMPLE_PATH}/Seeder/Provider" for path, _ in acknowledged)
     assert all("[" in rule for _, rule in acknowledged), "findings, not whole rules"
 
 

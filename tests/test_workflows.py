@@ -276,3 +276,26 @@ def test_restore_drill_workflow_contract():
     keep = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
     assert "!cancelled()" in keep["if"]
     assert keep["with"]["path"] == "restore-drill-${{ matrix.env }}.json"
+
+
+def test_diff_comment_gains_the_fixed_cost_change_from_templates_alone():
+    """Base and head are both synthesized here and priced by `ddbctl cost`; the change is
+    appended to the comment even when the gate fails, and needs no AWS credentials."""
+    job = load(WORKFLOWS / "diff.yml")["jobs"]["diff"]
+    names = [step.get("name", step.get("uses", "")) for step in job["steps"]]
+    (cost,) = [s for s in job["steps"] if "-m ddbctl cost" in s.get("run", "")]
+    script = cost["run"]
+    assert "git worktree add --detach base HEAD^1" in script
+    assert '--cdk-out "cdk.out.$ENV_NAME"' in script
+    assert '--baseline-cdk-out "cdk.out.base.$ENV_NAME"' in script
+    assert '> "cost-$ENV_NAME.md"' in script
+    (credentials,) = [
+        name for name in names if name.startswith("aws-actions/configure-aws-credentials")
+    ]
+    assert names.index(cost["name"]) < names.index(credentials)
+    (append,) = [s for s in job["steps"] if '>> "comment-$ENV_NAME.md"' in s.get("run", "")]
+    assert "!cancelled()" in append["if"] and "cost-{0}.md" in append["if"]
+    gate = next(s for s in job["steps"] if "check-diff" in s.get("run", ""))
+    post = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/github-script"))
+    post_name = post.get("name", post["uses"])
+    assert names.index(gate["name"]) < names.index(append["name"]) < names.index(post_name)

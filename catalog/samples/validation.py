@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from catalog.item_size import MAX_ITEM_BYTES, ItemSizeError, item_size, significant_digits
 from catalog.model import AttributeType, TableSpec
 
-MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit.
 MAX_PARTITION_KEY_BYTES = 2048  # for the table's and every index's partition key
 MAX_SORT_KEY_BYTES = 1024  # for the table's and every index's sort key
 MAX_DIGITS = 38
@@ -27,27 +27,6 @@ _ACCEPTED = {
 
 class SampleDataError(ValueError):
     """Sample data that does not fit the catalog; the message lists every problem."""
-
-
-def _size(value: Any) -> int:
-    """An upper bound of DynamoDB's item-size accounting for one value."""
-    if isinstance(value, str):
-        return len(value.encode("utf-8"))
-    if isinstance(value, bool) or value is None:
-        return 1
-    if isinstance(value, int | Decimal):
-        return len(str(value)) + 1
-    if isinstance(value, bytes | bytearray):
-        return len(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return 3 + sum(1 + _size(v) for v in value)
-    if isinstance(value, Mapping):
-        return 3 + sum(1 + len(str(k).encode("utf-8")) + _size(v) for k, v in value.items())
-    raise TypeError(type(value).__name__)
-
-
-def item_size(item: Mapping[str, Any]) -> int:
-    return sum(len(name.encode("utf-8")) + _size(value) for name, value in item.items())
 
 
 def _floats(value: Any, path: str) -> Iterable[str]:
@@ -72,7 +51,7 @@ def _value_problems(value: Any, path: str) -> Iterable[str]:
             yield f"{path} is {number}: DynamoDB numbers are finite"
         elif number and not MIN_MAGNITUDE <= abs(number) < MAX_MAGNITUDE:
             yield f"{path} is {number}: DynamoDB numbers lie between 1e-130 and 1e126"
-        elif _significant_digits(number) > MAX_DIGITS:
+        elif significant_digits(number) > MAX_DIGITS:
             yield f"{path} has more than {MAX_DIGITS} significant digits: round it"
     elif isinstance(value, set | frozenset):
         if not value:
@@ -87,13 +66,6 @@ def _value_problems(value: Any, path: str) -> Iterable[str]:
     elif isinstance(value, list | tuple):
         for position, inner in enumerate(value):
             yield from _value_problems(inner, f"{path}[{position}]")
-
-
-def _significant_digits(number: Decimal) -> int:
-    """Without ``normalize()``: it rounds to the context's 28 digits first."""
-    digits = number.as_tuple().digits
-    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
-    return max(len(digits) - trailing, 1)
 
 
 def _key_size_problems(spec: TableSpec, item: Mapping[str, Any]) -> Iterable[str]:
@@ -137,10 +109,23 @@ def item_problems(spec: TableSpec, item: Mapping[str, Any]) -> list[str]:
     for path in _floats(item, "item"):
         problems.append(f"{path} is a float: write it as Decimal('...') or int")
     if not problems:
-        size = item_size(item)
-        if size >= MAX_ITEM_BYTES:
-            problems.append(f"item is {size} bytes; DynamoDB's limit is {MAX_ITEM_BYTES}")
+        problems += _size_problems(item)
     return problems
+
+
+def _size_problems(item: Mapping[str, Any]) -> list[str]:
+    """The item against DynamoDB's 400 KB, counted as ``migrate-profiles`` counts it."""
+    try:
+        size = item_size(item)
+    except ItemSizeError as error:
+        return [f"item has {error}"]
+    except UnicodeEncodeError:
+        return ["item holds a lone UTF-16 surrogate, which is not valid Unicode: remove it"]
+    except TypeError as error:
+        return [f"item holds a value DynamoDB cannot store ({error})"]
+    if size > MAX_ITEM_BYTES:
+        return [f"item is {size} bytes; DynamoDB's limit is {MAX_ITEM_BYTES}"]
+    return []
 
 
 def _key(spec: TableSpec, item: Mapping[str, Any]) -> tuple:

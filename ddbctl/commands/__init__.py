@@ -1,9 +1,11 @@
 """Subcommands. Add a module here and list it in COMMANDS."""
 
 from ddbctl.commands import (
+    bulk,
     check_changes,
     check_diff,
     copy,
+    cost,
     local,
     migrate_profiles,
     query,
@@ -24,4 +26,6 @@ COMMANDS = (
     copy,
     check_changes,
     check_diff,
+    bulk,
+    cost,
 )

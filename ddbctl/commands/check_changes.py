@@ -10,6 +10,7 @@ does not match the templates, 2 on a usage problem or a missing lock.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,7 @@ from schema_lock.lockfile import (
     LOCK_DIR,
     PROJECT_ROOT,
     LockError,
+    LockUnreadableError,
     lock_path,
     parse_lock,
     read_lock,
@@ -33,6 +35,19 @@ from schema_lock.templates import (
     synthesize,
 )
 from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
+
+# A branch, tag, SHA or revision expression (HEAD^1, origin/main~2, @{u}); never an
+# option (a leading "-") and never a path (":"), since it is joined to one for git show.
+_GIT_REF = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9._/@{}~^+-]*", re.ASCII)
+
+
+def git_ref_argument(value: str) -> str:
+    """argparse ``type=`` for --baseline-ref: a ref, or a one-line usage error."""
+    if not _GIT_REF.fullmatch(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a git ref: use a branch, tag or commit such as HEAD^1 or origin/main"
+        )
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,6 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--baseline-ref",
         metavar="REF",
+        type=git_ref_argument,
         help="judge the changes against the locks at git REF (a pull request's base) and "
         "require the working-tree locks to match the templates",
     )
@@ -110,9 +126,14 @@ def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIden
     if git is None:
         raise CliError("--baseline-ref needs git on PATH", exit_code=EXIT_USAGE)
     spec = f"{ref}:./{environment}.json"
-    # Arguments are a fixed command plus a ref and a path, never a shell string.
+    # A fixed command plus a validated ref and a path, never a shell string; and
+    # --end-of-options, so even a ref that looked like an option could not be one.
     result = subprocess.run(  # noqa: S603
-        [git, "show", spec], cwd=lock_dir, capture_output=True, text=True, check=False
+        [git, "show", "--end-of-options", spec],
+        cwd=lock_dir,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         if "does not exist in" in result.stderr or "exists on disk, but not in" in result.stderr:
@@ -161,11 +182,19 @@ def _update(
         path = lock_path(lock_dir, config.name)
         try:
             previous = read_lock(path, config.name)
-        except LockError:
+        except LockUnreadableError as error:
+            raise CliError(str(error), exit_code=EXIT_USAGE) from None
+        except LockError:  # missing or not a valid lock: regenerating it is the fix
             previous = {}
         for finding in _judge(config, previous, current[config.name]):
             print(f"recorded: {finding.line()}")
-        changed = write_lock(path, config.name, current[config.name])
+        try:
+            changed = write_lock(path, config.name, current[config.name])
+        except OSError as error:
+            raise CliError(
+                f"cannot write {path}: {error.strerror}: fix its permissions or --lock-dir",
+                exit_code=EXIT_FAILURE,
+            ) from None
         state = "updated" if changed else "unchanged"
         print(f"{_relative(path)}: {state} ({len(current[config.name])} tables)")
     return 0
@@ -175,6 +204,12 @@ def run(args: argparse.Namespace) -> int:
     if args.update_lock and args.baseline_ref:
         raise CliError(
             "--update-lock and --baseline-ref do not combine: run them separately",
+            exit_code=EXIT_USAGE,
+        )
+    if args.lock_dir.exists() and not args.lock_dir.is_dir():
+        raise CliError(
+            f"--lock-dir {args.lock_dir} is a file, not a directory: point it at the directory "
+            "that holds <env>.json (default schema-lock/)",
             exit_code=EXIT_USAGE,
         )
     configs = _environments(args.env)

@@ -8,6 +8,10 @@ A maintainer can accept a reviewed stateful change with ``--accept-stateful``
 The label accepts data-losing changes a reviewer chose; it never accepts a
 change that fails the deploy (two GSIs at once, a TTL rename, a named table's
 replacement), nor a check-changes run that could not run at all.
+
+It fails closed: text that is not one complete ``cdk diff --all`` of the
+environment's stacks (empty, cdk's own error, cut off, UTF-16, a stack
+missing) is exit 2, and the comment says the gate could not judge it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,15 @@ from pathlib import Path
 
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
 from schema_lock.cdk_diff import StatefulChange, parse_cdk_diff
+from schema_lock.diff_completeness import (
+    IncompleteDiffError,
+    check_complete,
+    check_coverage,
+    decode_diff,
+)
 from schema_lock.rules import FAILS_DEPLOY
-from settings import ENVIRONMENT_NAMES
+from schema_lock.templates import expected_stack_names
+from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
 
 COMMENT_MARKER = "<!-- ddbctl cdk-diff {env} -->"
 APPROVAL_LABEL = "stateful-change-approved"
@@ -57,12 +68,65 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _read(path: Path, what: str) -> str:
+def _read_bytes(path: Path, what: str) -> bytes:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return path.read_bytes()
     except OSError as error:
         raise CliError(
             f"cannot read {what} {path}: {error.strerror}", exit_code=EXIT_USAGE
+        ) from None
+
+
+def _read(path: Path, what: str) -> str:
+    # The check-changes report is only shown; an odd byte in it must not stop the gate.
+    return _read_bytes(path, what).decode("utf-8", errors="replace")
+
+
+def _read_diff(path: Path, config: EnvironmentConfig) -> str:
+    """The diff's text, once it is proven to be a whole diff of ``config``'s stacks."""
+    source = f"diff output {path}"
+    try:
+        diff = decode_diff(_read_bytes(path, "diff output"), source=source)
+        shown = check_complete(diff, source=source)
+        # Only now: the stack names come from the stack code, which imports CDK (seconds).
+        check_coverage(shown, source=source, expected_stacks=expected_stack_names(config))
+    except IncompleteDiffError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    return diff
+
+
+def _config(environment: str) -> EnvironmentConfig:
+    try:
+        return load_from_cdk_json(environment)
+    except ConfigError as error:
+        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+
+
+def _comment_target(path: Path | None) -> Path | None:
+    """``--comment``, checked before any work, so a bad path never costs the verdict."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise CliError(
+            f"--comment {path} is a directory: name a file in it, e.g. {path / 'comment.md'}",
+            exit_code=EXIT_USAGE,
+        )
+    if not path.parent.is_dir():
+        raise CliError(
+            f"--comment {path}: the directory {path.parent} does not exist: create it, or "
+            "write the comment elsewhere",
+            exit_code=EXIT_USAGE,
+        )
+    return path
+
+
+def _write_comment(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CliError(
+            f"cannot write --comment {path}: {error.strerror}: write it elsewhere",
+            exit_code=EXIT_USAGE,
         ) from None
 
 
@@ -128,15 +192,35 @@ def render_comment(
     return "\n".join(lines) + "\n"
 
 
-def run(args: argparse.Namespace) -> int:
-    diff = _read(args.diff_file, "diff output")
-    schema_report = (
-        _read(args.schema_report, "check-changes output") if args.schema_report else None
+def render_refusal(*, environment: str, problem: str) -> str:
+    """The PR comment when there is no diff to judge: it replaces an earlier verdict."""
+    return "\n".join(
+        [
+            COMMENT_MARKER.format(env=environment),
+            f"### `cdk diff` for **{environment}**: **blocked**: no complete diff to judge",
+            "",
+            problem,
+            "",
+        ]
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    comment = _comment_target(args.comment)
+    try:
+        diff = _read_diff(args.diff_file, _config(args.env))
+        schema_report = (
+            _read(args.schema_report, "check-changes output") if args.schema_report else None
+        )
+    except CliError as error:
+        if comment:
+            _write_comment(comment, render_refusal(environment=args.env, problem=str(error)))
+        raise
     changes = parse_cdk_diff(diff)
     failing = deploy_failures(schema_report, args.schema_exit)
-    if args.comment:
-        args.comment.write_text(
+    if comment:
+        _write_comment(
+            comment,
             render_comment(
                 environment=args.env,
                 diff=diff,
@@ -145,7 +229,6 @@ def run(args: argparse.Namespace) -> int:
                 schema_exit=args.schema_exit,
                 accepted=args.accept_stateful,
             ),
-            encoding="utf-8",
         )
     accepting = args.accept_stateful and not failing
     for change in changes:

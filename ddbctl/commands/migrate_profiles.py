@@ -1,12 +1,17 @@
 """``ddbctl migrate-profiles``: seed 004's JSON profiles into the ``agent-profiles`` table.
 
 Exit codes: 0 every record was written; 1 some record was rejected or not
-written (see the rejects file), or the run stopped on an AWS error; 2 a usage
-or configuration error (missing, empty or unlistable SOURCE, no records at all, ``--env
-prod`` without ``--confirm``, a checkpoint that does not match or whose rejects file is
-missing, unreadable or lists an unreadable input file, a rejects or checkpoint file that is
-one of the input files, is the other output, or cannot be written); 130 interrupted
-(Ctrl-C).
+written (see the rejects file), the run stopped on an AWS error, the table is missing or
+its key schema is not agent-profiles', or another run holds the lock on the same rejects
+file or checkpoint (nothing was done); 2 a usage or configuration error (missing, empty or
+unlistable SOURCE, no records at all, ``--env prod`` without ``--confirm``, a checkpoint that
+does not match or whose rejects file is missing, unreadable or lists an unreadable input
+file, a rejects or checkpoint file that is one of the input files, is the other output, or
+cannot be written, a path too long for the file system); 130 interrupted (Ctrl-C).
+
+One run at a time per rejects file and per checkpoint: each is guarded by an exclusive
+``flock`` (``ddbctl.exclusive``) on ``<file>.lock`` beside it, taken before either file is
+emptied, replaced or trimmed. A second run is refused at once, in one line.
 """
 
 from __future__ import annotations
@@ -18,22 +23,26 @@ import sys
 from pathlib import Path
 
 import catalog
+from ddbctl.bulk import load as via_s3
+from ddbctl.bulk.options import add_via_s3_arguments, require_consistent
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
-from ddbctl.migrate.outputs import OutputError, check_outputs
+from ddbctl.migrate.claim import claimed_outputs, listed_source
 from ddbctl.migrate.problems import UNREADABLE
-from ddbctl.migrate.reader import SourceError, list_files
+from ddbctl.migrate.reader import FileList
 from ddbctl.migrate.report import (
     REJECTED,
     RejectsLog,
+    printable,
     progress_bar,
     progress_enabled,
     summary_lines,
 )
 from ddbctl.migrate.runner import Migration, Resume
+from ddbctl.migrate.table_schema import schema_problem
 from ddbctl.migrate.writer import ParallelWriter
 from ddbctl.parser import add_env_arguments
 
@@ -60,8 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Validate, transform and batch-write agent profiles from a json_storage "
         "directory (*.json: one profile or an array per file; *.jsonl: one per line) or a "
         ".jsonl file. Bad records go to the rejects file with a reason; the run goes on. "
-        "Exit 0: all written; 1: something rejected or not written; 2: usage or "
-        "configuration error.",
+        "One run at a time per rejects file and checkpoint (a lock beside each). Exit 0: all "
+        "written; 1: something rejected or not written, the run stopped, or another run holds "
+        "the lock; 2: usage or configuration error.",
     )
     parser.add_argument(
         "source", metavar="SOURCE", type=Path, help="json_storage/ or a .jsonl file"
@@ -93,6 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="checkpoint file (default: the rejects file's name + .checkpoint)",
     )
     parser.add_argument("--confirm", action="store_true", help="required with --env prod")
+    add_via_s3_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -107,28 +118,51 @@ def run(args: argparse.Namespace) -> int:
             "--dry-run keeps no checkpoint, so it cannot --resume: drop one of them",
             exit_code=EXIT_USAGE,
         )
+    conflict = require_consistent(args)
+    if conflict:
+        raise CliError(conflict, exit_code=EXIT_USAGE)
+    if args.via_s3 is not None:
+        return via_s3.run(args)
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
     table_name = context.table_name(catalog.table("agent-profiles"))
-    try:
-        files = list_files(args.source)
-    except SourceError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    files = listed_source(args.source)
 
     suffix = ".dry-run" if args.dry_run else ""
     rejects_path = (
         args.rejects or state_dir() / STATE_SUBDIR / f"{table_name}{suffix}.rejects.jsonl"
     )
+    derived_checkpoint = not args.dry_run and args.checkpoint is None
     checkpoint_path = (
         None
         if args.dry_run
         else (args.checkpoint or rejects_path.with_name(rejects_path.name + ".checkpoint"))
     )
-    try:
-        check_outputs(
-            source=args.source, files=files, rejects=rejects_path, checkpoint=checkpoint_path
+    with claimed_outputs(
+        source=args.source,
+        files=files,
+        rejects_path=rejects_path,
+        checkpoint_path=checkpoint_path,
+        derived_checkpoint=derived_checkpoint,
+    ):
+        return _migrate(
+            args,
+            context=context,
+            table_name=table_name,
+            files=files,
+            rejects_path=rejects_path,
+            checkpoint_path=checkpoint_path,
         )
-    except OutputError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+
+
+def _migrate(
+    args: argparse.Namespace,
+    *,
+    context: CommandContext,
+    table_name: str,
+    files: FileList,
+    rejects_path: Path,
+    checkpoint_path: Path | None,
+) -> int:
     try:
         identity = (str(args.source.resolve()), table_name, cp.fingerprint(files))
     except OSError as error:
@@ -145,8 +179,14 @@ def run(args: argparse.Namespace) -> int:
         client = context.client(pool=args.workers, parameter_validation=False)
         _require_table(client, table_name, context.endpoint_url)
         writer = ParallelWriter(client=client, table_name=table_name, workers=args.workers)
+    if checkpoint_path is not None and resume.next_seq == 0:
+        checkpoint_path.unlink(missing_ok=True)  # before the rejects file is emptied
     mode = "dry run, nothing is written" if args.dry_run else f"{args.workers} workers"
-    print(f"migrate-profiles: {args.source} ({len(files)} file(s)) -> {table_name} ({mode})")
+    print(
+        printable(
+            f"migrate-profiles: {args.source} ({len(files)} file(s)) -> {table_name} ({mode})"
+        )
+    )
     if files.skipped:
         print(f"ddbctl migrate-profiles: {_skipped_note(files.skipped)}", file=sys.stderr)
 
@@ -187,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
     for line in summary_lines(
         result.tally, dry_run=args.dry_run, rejects=rejects_path, unfinished=result.unfinished
     ):
-        print(line)
+        print(printable(line))
     if result.interrupted or result.fatal is not None:
         why = "interrupted" if result.interrupted else f"stopped: {result.fatal}"
         print(
@@ -223,10 +263,7 @@ def _resume_point(
     rejects_path: Path,
     identity: tuple[str, str, str],
 ) -> Resume:
-    if checkpoint_path is None:
-        return Resume()
-    if not args.resume:
-        checkpoint_path.unlink(missing_ok=True)  # before the rejects file is emptied
+    if checkpoint_path is None or not args.resume:
         return Resume()
     try:
         checkpoint = cp.load(checkpoint_path)
@@ -289,11 +326,20 @@ def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint, checkpoint_path
 
 
 def _require_table(client, table_name: str, endpoint_url: str | None) -> None:
+    """The table exists and takes the items' keys: a wrong-schema table would refuse every
+    batch, so it is refused before anything is written."""
+    where = endpoint_url or "AWS"
     try:
-        client.describe_table(TableName=table_name)
+        description = client.describe_table(TableName=table_name)["Table"]
     except client.exceptions.ResourceNotFoundException:
-        where = endpoint_url or "AWS"
         raise CliError(
             f"table {table_name} does not exist at {where}: deploy the agent-matching stack "
             "(or create the table in DynamoDB Local) first"
         ) from None
+    problem = schema_problem(description)
+    if problem is not None:
+        raise CliError(
+            f"table {table_name} at {where} {problem}, so it would refuse every item; nothing "
+            "was written: point --env/--endpoint-url at the agent-profiles table, or recreate "
+            "the table with the catalog's key schema"
+        )

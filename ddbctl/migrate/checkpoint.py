@@ -46,16 +46,18 @@ class Checkpoint:
 
 
 def fingerprint(files: Iterable[str]) -> str:
-    """Names, sizes and modification times of the input: a changed input cannot be resumed."""
+    """Names, sizes and modification times of the input: a changed input cannot be resumed.
+
+    Names are hashed as the bytes the file system holds (``os.fsencode``), so a name that is
+    not UTF-8 (Latin-1, say) counts like any other."""
     digest = hashlib.sha256()
     for path in files:
         try:
             status = os.stat(path)
-        except FileNotFoundError:
-            status = os.lstat(path)  # a broken link: its own size and time
-        digest.update(
-            f"{os.path.basename(path)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode()
-        )
+        except OSError:
+            status = os.lstat(path)  # a broken link or a link loop: its own size and time
+        digest.update(os.fsencode(os.path.basename(path)))
+        digest.update(f"\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from catalog.item_size import MAX_DEPTH
 from ddbctl.exact_json import number_text
 from ddbctl.migrate import problems as p
 from ddbctl.migrate.problems import Problem
 
-MAX_DEPTH = 32  # nesting levels DynamoDB accepts, the item itself being the first
 # The item is one level and profile_data (the record) the next: the record keeps the rest.
 MAX_RECORD_LEVELS = MAX_DEPTH - 1
 

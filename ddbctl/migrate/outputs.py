@@ -4,7 +4,9 @@ A run empties the rejects file and replaces the checkpoint before it reads
 anything, so every check here runs first: the outputs must not be input files
 or each other, must be writable, and, when they already exist, must be files
 this command wrote. A ``--dry-run`` must not take the rejects file a stopped
-run's ``--resume`` still needs.
+run's ``--resume`` still needs. The checks of the paths run before the run's
+lock (which lives beside the outputs); the checks that read the files run
+under it.
 """
 
 from __future__ import annotations
@@ -21,14 +23,25 @@ class OutputError(Exception):
     """An output path that must not be used; the message names the fix."""
 
 
-def check_outputs(*, source: Path, files: FileList, rejects: Path, checkpoint: Path | None) -> None:
-    """Raise :class:`OutputError` unless both outputs are safe to write (``checkpoint`` is
-    None for a dry run, which keeps none)."""
+def check_output_paths(
+    *, source: Path, files: FileList, rejects: Path, checkpoint: Path | None
+) -> None:
+    """Raise :class:`OutputError` unless both paths may hold outputs: not input files, not
+    one file, writable (their directories are created). Reads neither file, so it runs
+    before the run's lock, which needs the directories (``checkpoint`` is None for a dry
+    run, which keeps none)."""
     outputs = {"--rejects": rejects, "--checkpoint": checkpoint}
     _refuse_overwriting_the_input(source, files, outputs)
     _refuse_one_file_for_both(rejects, checkpoint)
     _require_writable(outputs)
-    _require_ours(outputs)
+    _require_files(outputs)
+
+
+def check_output_contents(*, rejects: Path, checkpoint: Path | None) -> None:
+    """Raise :class:`OutputError` unless the files already there are this command's and
+    free to overwrite. Reads them, so it runs under the run's lock: a file another run is
+    writing is that run's business, and the lock says so."""
+    _require_ours({"--rejects": rejects, "--checkpoint": checkpoint})
     if checkpoint is None:
         _refuse_a_stopped_runs_rejects(rejects)
 
@@ -45,9 +58,10 @@ def _refuse_overwriting_the_input(
         if path.exists():
             is_input = path.is_file() and _same_as_any(path, files)
         else:  # a new file in a directory SOURCE: the next run or a --resume would read it
-            is_input = os.path.dirname(os.path.realpath(path)) == directory and path.name.endswith(
-                INPUT_SUFFIXES
-            )
+            real = os.path.realpath(path)
+            is_input = (
+                os.path.dirname(real) == directory and path.name.endswith(INPUT_SUFFIXES)
+            ) or _a_dangling_link_to(real, files)
         if is_input:
             raise OutputError(
                 f"{option} {path} is one of SOURCE's input files and would be overwritten: "
@@ -56,9 +70,26 @@ def _refuse_overwriting_the_input(
 
 
 def _same_as_any(path: Path, files: FileList) -> bool:
-    """Same file by device and inode (os.path.samefile), so symlinks and hard links count."""
+    """Same file by device and inode (os.path.samefile), so symlinks and hard links count.
+
+    An input that cannot be stat'ed (a dangling link, a link loop) is no existing file, so
+    it is not ``path``; the reader rejects it as ``unreadable``."""
     status = path.stat()
-    return any(os.path.samestat(status, os.stat(name)) for name in files)
+    for name in files:
+        try:
+            if os.path.samestat(status, os.stat(name)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _a_dangling_link_to(real: str, files: FileList) -> bool:
+    """An input named b.json that links to the output-to-be would read it on the next run."""
+    return any(
+        os.path.islink(name) and not os.path.exists(name) and os.path.realpath(name) == real
+        for name in files
+    )
 
 
 def _refuse_one_file_for_both(rejects: Path, checkpoint: Path | None) -> None:
@@ -75,9 +106,9 @@ def _refuse_one_file_for_both(rejects: Path, checkpoint: Path | None) -> None:
         )
 
 
-def _require_ours(outputs: dict[str, Path | None]) -> None:
-    """A run empties the rejects file and replaces the checkpoint. Only ever do that to a
-    file this command wrote: never to /dev/null, a README or someone's data."""
+def _require_files(outputs: dict[str, Path | None]) -> None:
+    """A run empties the rejects file and replaces the checkpoint: never /dev/null, a FIFO
+    or a link to nothing (and no lock file is made beside one)."""
     for option, path in outputs.items():
         if path is None or not os.path.lexists(path):
             continue
@@ -88,6 +119,14 @@ def _require_ours(outputs: dict[str, Path | None]) -> None:
                 else "exists and is not a regular file"
             )
             raise OutputError(f"{option} {path} {what}: pass a new file path")
+
+
+def _require_ours(outputs: dict[str, Path | None]) -> None:
+    """Only ever empty or replace a file this command wrote: never a README or someone's
+    data."""
+    for option, path in outputs.items():
+        if path is None or not path.is_file():
+            continue
         looks_like = _is_checkpoint if option == "--checkpoint" else is_rejects_file
         if path.stat().st_size and not looks_like(path):
             what = "checkpoint" if option == "--checkpoint" else "rejects file"

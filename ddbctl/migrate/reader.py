@@ -96,6 +96,11 @@ class FileList:
 def list_files(source: Path) -> FileList:
     """The files to read, in name order. Raises :class:`SourceError` for a bad SOURCE."""
     if not source.exists():
+        if os.path.islink(source):
+            raise SourceError(
+                f"{source} is a symbolic link that leads nowhere (its target is missing, or it "
+                "loops): point SOURCE at the real directory or file"
+            )
         raise SourceError(
             f"{source} does not exist: pass a directory of *.json profile files or a .jsonl file"
         )
@@ -104,13 +109,14 @@ def list_files(source: Path) -> FileList:
         try:
             with os.scandir(source) as entries:
                 for entry in entries:
-                    if entry.name.endswith(INPUT_SUFFIXES) and not entry.is_dir():
+                    is_dir = _resolves_to_directory(entry)
+                    if entry.name.endswith(INPUT_SUFFIXES) and not is_dir:
                         names.append(entry.name)  # a broken link or FIFO too: it gets a reject
                     elif entry.name.startswith("."):
                         continue  # .DS_Store, .git/ and the like: silently
-                    elif entry.is_dir():  # not read, but named: its files are not missed unseen
+                    elif is_dir:  # not read, but named: its files are not missed unseen
                         skipped.append(entry.name + "/")
-                    elif entry.is_file():
+                    elif _resolves_to_file(entry):
                         skipped.append(entry.name)
         except OSError as error:
             raise SourceError(
@@ -133,6 +139,22 @@ def list_files(source: Path) -> FileList:
     raise SourceError(
         f"{source} is neither a directory nor a .json/.jsonl file: pass json_storage/ or a .jsonl"
     )
+
+
+def _resolves_to_directory(entry: os.DirEntry) -> bool:
+    """A link that loops back on itself makes ``is_dir`` raise ELOOP: it is no directory,
+    and, named like an input file, it becomes an ``unreadable`` reject like a dangling one."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _resolves_to_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 class RecordReader:
@@ -281,12 +303,22 @@ def _array(index: int, path: str, handle: IO[bytes]) -> Iterator[SourceRecord]:
             yield parse_document(index, path, element, piece.data)
 
 
+class _BadLinkError(OSError):
+    """An input name that is a symbolic link leading nowhere: the fix is the link."""
+
+
 def _require_regular(path: str) -> None:
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise OSError(errno.ENOENT, "a symbolic link to a file that does not exist") from None
+    except OSError as error:
+        if not os.path.islink(path):
+            raise
+        if error.errno == errno.ELOOP:
+            raise _BadLinkError(error.errno, "a symbolic link that loops back on itself") from None
+        if error.errno == errno.ENOENT:
+            raise _BadLinkError(
+                error.errno, "a symbolic link to a file that does not exist"
+            ) from None
         raise
     if not stat.S_ISREG(mode):
         raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
@@ -294,6 +326,11 @@ def _require_regular(path: str) -> None:
 
 def _unreadable(index: int, path: str, error: OSError, *, after: int) -> SourceRecord:
     where = "the file" if after == 0 else f"the rest of the file (after {after} record(s))"
+    fix = (
+        "point the link at the real file, or remove it,"
+        if isinstance(error, _BadLinkError)
+        else "fix the file's permissions or storage and"
+    )
     return SourceRecord(
         index,
         path,
@@ -301,7 +338,7 @@ def _unreadable(index: int, path: str, error: OSError, *, after: int) -> SourceR
         problem=Problem(
             UNREADABLE,
             f"cannot read {where}: {error.strerror or error}; its records were not read: "
-            "fix the file's permissions or storage and re-run without --resume",
+            f"{fix} re-run without --resume",
         ),
     )
 

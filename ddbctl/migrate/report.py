@@ -77,6 +77,13 @@ def summary_lines(
     return lines
 
 
+def printable(text: str) -> str:
+    """``text`` safe for any stdout. A file name that is not UTF-8 (a Latin-1 name, say)
+    reaches Python with lone surrogates in it, which a strict UTF-8 stdout refuses with a
+    traceback; each is shown as its backslash escape, as the rejects file spells it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 # How every entry RejectsLog writes begins; an entry can be megabytes long (an oversize
 # record is kept whole), so the start is what identifies the file.
 _ENTRY_START = re.compile(

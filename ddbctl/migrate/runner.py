@@ -18,7 +18,7 @@ from ddbctl.migrate.problems import Problem, Rejected
 from ddbctl.migrate.reader import FileList, RecordReader, SourceRecord
 from ddbctl.migrate.report import NOT_WRITTEN, REJECTED, RejectsLog, Tally
 from ddbctl.migrate.validate import DuplicateIds, build_item
-from ddbctl.migrate.writer import Batch, BatchOutcome, ParallelWriter, Pending
+from ddbctl.migrate.writer import Batch, BatchOutcome, BatchSink, Pending
 from ddbio import MAX_BATCH_SIZE
 
 CHECKPOINT_INTERVAL = 0.25  # seconds between checkpoint saves while running
@@ -52,7 +52,7 @@ class Migration:
         *,
         files: FileList,
         rejects: RejectsLog,
-        writer: ParallelWriter | None,
+        writer: BatchSink | None,
         workers: int,
         checkpoint_path: Path | None = None,
         identity: tuple[str, str, str] = ("", "", ""),

@@ -17,15 +17,32 @@ The attribute is omitted instead; the value stays in ``profile_data``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import DYNAMODB_CONTEXT
 
 STRING_FIELDS = ("name", "address", "job", "description")
 INDEX_KEYS = ("job", "location_city")
+# The DynamoDB type of every attribute an item can have; a table whose key (or an index's)
+# declares one of these as another type refuses the items (table_schema).
+WRITTEN_TYPES = {
+    "id": "S",
+    **{name: "S" for name in STRING_FIELDS},
+    "location_city": "S",
+    "timestamp": "S",
+    "averagePrice": "N",
+    "tags": "L",
+    "location": "L",
+    "profile_data": "M",
+}
 _to_dynamodb_decimal = DYNAMODB_CONTEXT.create_decimal
+# A decimal literal in ASCII only: Decimal() and int() also take "1_000", Arabic-Indic
+# and full-width digits, and "NaN", none of which is a number in a profile.
+_DECIMAL_LITERAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_ASCII_WHITESPACE = " \t\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +79,10 @@ def location_city(location: Any) -> str | None:
 
 
 def to_number(value: Any) -> Decimal:
-    """A JSON number or a numeric string as a finite Decimal; ValueError otherwise."""
+    """A JSON number or a numeric string as a finite Decimal; ValueError otherwise.
+
+    The one place a profile's number is parsed: a string counts only when it is an ASCII
+    decimal literal (``"12.50"``, ``"-3e2"``), surrounding spaces aside."""
     if isinstance(value, bool):
         raise ValueError("a boolean is not a number")
     if isinstance(value, float):
@@ -72,10 +92,10 @@ def to_number(value: Any) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
-        try:
-            value = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError("not numeric") from None
+        text = value.strip(_ASCII_WHITESPACE)
+        if not _DECIMAL_LITERAL.fullmatch(text):
+            raise ValueError("not an ASCII decimal number")
+        value = Decimal(text)
     if isinstance(value, Decimal) and value.is_finite():
         return value
     raise ValueError("not a finite number")

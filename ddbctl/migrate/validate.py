@@ -10,15 +10,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from catalog.item_size import (
+    MAX_ITEM_BYTES,
+    MAX_NAME_BYTES,
+    BadNameError,
+    TooDeepError,
+    item_size,
+    value_size,
+)
 from ddbctl.migrate import problems as p
-from ddbctl.migrate.nesting import MAX_DEPTH, MAX_RECORD_LEVELS, levels_exceed, too_deep
+from ddbctl.migrate.nesting import MAX_RECORD_LEVELS, levels_exceed, too_deep
 from ddbctl.migrate.problems import Rejected
 from ddbctl.migrate.reader import FileList, describe_location
 from ddbctl.migrate.transform import STRING_FIELDS, Item, Profile, serialize, to_item, to_number
 
-MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item limit, attribute names included
 MAX_KEY_BYTES = 2048  # partition key limit, for the table's and each GSI's key
-MAX_NAME_BYTES = 65_535  # attribute and map-key names
 
 
 def check_record(value: Any) -> Profile:
@@ -103,9 +109,9 @@ def _build_item(value: Any) -> tuple[Item, dict[str, Any]]:
     for key in ("job", "location_city"):
         if key in item.attributes:
             _check_key_size(key, item.attributes[key])
-    size = attribute_size(item.attributes)
+    size = _item_size(item.attributes)
     if size > MAX_ITEM_BYTES:
-        field, field_size = _largest_field(profile.original)
+        field, field_size = _largest_field(item.attributes["profile_data"])
         raise Rejected(
             p.OVERSIZE,
             f"item would be {size:,} bytes, over DynamoDB's 400 KB ({MAX_ITEM_BYTES:,} bytes; "
@@ -122,28 +128,20 @@ def _build_item(value: Any) -> tuple[Item, dict[str, Any]]:
         ) from None
 
 
-def attribute_size(value: Any, depth: int = 0) -> int:
-    """DynamoDB's item-size accounting (names + values; 3 bytes per list or map plus 1 per
-    element; numbers about 1 byte per 2 significant digits + 1). Raises Rejected when nested
-    deeper than DynamoDB accepts."""
-    if isinstance(value, str):
-        return len(value.encode())
-    if isinstance(value, dict):
-        _check_depth(depth)
-        return 3 + sum(
-            _name_size(key) + attribute_size(inner, depth + 1) + 1 for key, inner in value.items()
-        )
-    if isinstance(value, list):
-        _check_depth(depth)
-        return 3 + sum(attribute_size(inner, depth + 1) + 1 for inner in value)
-    if isinstance(value, bool) or value is None:
-        return 1
-    if isinstance(value, int | Decimal):
-        # Not normalize(): it rounds to the context's 28 digits, and DynamoDB keeps 38.
-        raw = Decimal(value).as_tuple().digits
-        digits = max(len(bytes(raw).strip(b"\0")), 1)
-        return (digits + 1) // 2 + 1
-    return len(str(value))
+def _item_size(attributes: dict[str, Any]) -> int:
+    """``catalog.item_size``'s count (shared with the sample data checks), its refusals
+    turned into the record's reject."""
+    try:
+        return item_size(attributes)
+    except TooDeepError:
+        problem = too_deep()
+        raise Rejected(problem.code, problem.message) from None
+    except BadNameError as error:
+        raise Rejected(
+            p.BAD_NAME,
+            f"an object in the record has a key of {error.size:,} bytes; DynamoDB map keys "
+            f"hold 1 to {MAX_NAME_BYTES:,} bytes: rename it",
+        ) from None
 
 
 class DuplicateIds:
@@ -176,23 +174,6 @@ class DuplicateIds:
         return describe_location(path, None if position == 0 else position - 1)
 
 
-def _check_depth(depth: int) -> None:
-    if depth >= MAX_DEPTH:
-        problem = too_deep()
-        raise Rejected(problem.code, problem.message)
-
-
-def _name_size(name: str) -> int:
-    size = len(name.encode())
-    if not 0 < size <= MAX_NAME_BYTES:
-        raise Rejected(
-            p.BAD_NAME,
-            f"an object in the record has a key of {size:,} bytes; DynamoDB map keys hold 1 to "
-            f"{MAX_NAME_BYTES:,} bytes: rename it",
-        )
-    return size
-
-
 def _check_key_size(name: str, value: str) -> None:
     size = len(value.encode())
     if size > MAX_KEY_BYTES:
@@ -206,14 +187,14 @@ def _check_key_size(name: str, value: str) -> None:
 def _largest_field(original: Any) -> tuple[str, int]:
     """The biggest field of the record, looking inside an envelope's ``data``."""
     if not isinstance(original, dict):
-        return "profile_data", attribute_size(original)
+        return "profile_data", value_size(original)
     data = original.get("data")
     inside = isinstance(data, dict)
     fields = [(key, value) for key, value in original.items() if not (inside and key == "data")]
     fields += list(data.items()) if inside else []
     if not fields:
-        return "profile_data", attribute_size(original)
-    return max(((key, attribute_size(value)) for key, value in fields), key=lambda kv: kv[1])
+        return "profile_data", value_size(original)
+    return max(((key, value_size(value)) for key, value in fields), key=lambda kv: kv[1])
 
 
 def _kind(value: Any) -> str:

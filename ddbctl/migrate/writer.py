@@ -9,10 +9,11 @@ the run cannot go on (a fatal error such as a missing table or no access).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -24,6 +25,18 @@ from ddbio import BackoffPolicy, UnprocessedItemsError, write_batch
 THROTTLING_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 )
+
+# How DynamoDB words a ValidationException about the table's (or an index's) key schema:
+# every item would get it, so it stops the run instead of a resend of each item alone.
+_SCHEMA_REFUSAL = re.compile(
+    r"does not match the schema|Missing the key|required keys was not given a value"
+    r"|Type mismatch for (?:key|Index Key)",
+    re.IGNORECASE,
+)
+
+
+class SchemaMismatchError(Exception):
+    """The table refused a batch for its key schema; the message names the fix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +91,16 @@ def write_one(client: Any, table_name: str, batch: Batch, policy: BackoffPolicy)
                 p.THROTTLED,
                 f"{code} after botocore's retries: re-run later or raise the write capacity",
             )
+        elif code == "ValidationException" and _SCHEMA_REFUSAL.search(message):
+            return BatchOutcome(
+                batch,
+                written=0,
+                fatal=SchemaMismatchError(
+                    f"table {table_name} refused the items' keys (DynamoDB: {message}); its "
+                    "key schema is not agent-profiles': point --env/--endpoint-url at the "
+                    "agent-profiles table, or recreate it with the catalog's key schema"
+                ),
+            )
         elif code == "ValidationException" and len(batch.entries) > 1:
             return _one_by_one(client, table_name, batch, policy)
         elif code == "ValidationException":
@@ -106,6 +129,12 @@ def _one_by_one(client: Any, table_name: str, batch: Batch, policy: BackoffPolic
         written += outcome.written
         not_written += outcome.not_written
     return BatchOutcome(batch, written=written, not_written=not_written)
+
+
+class BatchSink(Protocol):
+    """Where valid batches go: DynamoDB (ParallelWriter) or S3 staging (ddbctl.bulk)."""
+
+    def submit(self, batch: Batch) -> Future[BatchOutcome]: ...
 
 
 class ParallelWriter:

@@ -170,3 +170,55 @@ def test_the_wildcard_scan_still_flags_a_bare_restored_wildcard():
 
 def test_it_is_the_only_consumer_that_spans_every_application():
     assert spanning() == (RECOVERY_OPERATOR,)
+
+
+# ------------------------------------------- wired into the environment's stack
+
+
+@pytest.fixture(scope="module")
+def wired():
+    """prod as ``add_environment`` builds it, plus the recovery operator added the way the
+    report asks the lead to wire it: at the stack, with every part's tables."""
+    from dataclasses import replace
+
+    from settings import load_from_cdk_json
+    from stacks.environment import add_environment
+    from tests.conftest import Synthesized
+
+    config = load_from_cdk_json("prod")
+    app = cdk.App()
+    stacks = add_environment(app, config=config)
+    tables = {
+        key: data_table.table
+        for part in stacks.applications.values()
+        for key, data_table in part.tables.items()
+    }
+    access = ConsumerAccess(
+        stacks.stack,
+        RECOVERY_OPERATOR.construct_id,
+        consumer=RECOVERY_OPERATOR,
+        tables=tables,
+        encryption_key=stacks.key,
+        region=config.region,
+        assumed_by=trusted_principal(RECOVERY_OPERATOR.trusted_principal),
+    )
+    stacks = replace(stacks, consumers={**stacks.consumers, RECOVERY_OPERATOR.id: access})
+    assembly = app.synth()
+    templates = {
+        s.stack_name: assembly.get_stack_by_name(s.stack_name).template for s in stacks.all()
+    }
+    return Synthesized(config=config, stacks=stacks, templates=templates)
+
+
+def test_wired_into_the_stack_it_grants_exactly_the_catalog(wired):
+    from tests.test_iam_access import template_matrix
+
+    assert template_matrix(wired, RECOVERY_OPERATOR.id) == RECOVERY_OPERATOR.matrix()
+
+
+def test_wired_into_the_stack_it_is_nag_and_wildcard_clean(wired):
+    for template in wired.templates.values():
+        assert wildcard_findings(template) == []
+    assert iam_violations(wired.stacks.stack) == []
+    # Other parts acknowledge their own findings (the backup role's managed policy).
+    assert iam_acknowledgements(wired.stacks.consumers[RECOVERY_OPERATOR.id]) == []

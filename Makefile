@@ -48,6 +48,7 @@ test: setup scan-setup
 	$(PYTHON) -m pytest
 	$(MAKE) --no-print-directory synth
 	$(PYTHON) -m ddbctl check-changes --strict --cdk-out 'cdk.out.{env}'
+	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
 	scripts/scan.sh $(ENVIRONMENTS)
 
 # cfn-lint (info rules on) and checkov over every environment's templates.

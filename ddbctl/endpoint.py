@@ -22,9 +22,9 @@ def require_local_endpoint(endpoint_url: str | None) -> None:
     if is_loopback(endpoint_url) and not is_dynamodb(endpoint_url, timeout=2.0):
         port = urlsplit(endpoint_url).port
         start = (
-            "`python -m ddbctl local up` (or `make local`)"
+            "`ddbctl local up` (or `make local`)"
             if port in (None, DEFAULT_PORT)
-            else f"`python -m ddbctl local up --port {port}`"
+            else f"`ddbctl local up --port {port}`"
         )
         raise CliError(f"nothing answers like DynamoDB at {endpoint_url}: start it with {start}")
 

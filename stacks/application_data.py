@@ -43,6 +43,7 @@ class ApplicationData(Construct):
                 pitr_recovery_days=config.pitr_recovery_days,
                 provisioned_capacity=config.provisioned_capacity,
                 autoscaling_max_multiplier=config.autoscaling_max_multiplier,
+                max_request_units=config.max_request_units,
             )
             self.tables[spec.key] = data_table
             stack.export(f"{spec.construct_id}TableName", data_table.table.table_name)

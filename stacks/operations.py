@@ -55,6 +55,7 @@ class Operations(Construct):
             "Dashboard",
             dashboard_name=f"{config.name}-dynamodb",
             tables=[(config.table_name(spec), spec) for spec in specs],
+            period_minutes=config.alarms.period_minutes,
         )
 
     def operate(self, application: ApplicationData) -> None:

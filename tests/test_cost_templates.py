@@ -104,11 +104,6 @@ def test_prods_fixed_cost_includes_seed_004s_capacity_at_the_minimum(environment
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stacks/application_data.py does not pass max_request_units=config.max_request_units "
-    "to DataTable yet (the lead wires it; then delete this marker)",
-)
 @pytest.mark.parametrize("env_name", ["dev", "staging"])
 def test_capped_environments_cap_every_on_demand_table_and_show_a_ceiling(environments, env_name):
     environment = environments[env_name]

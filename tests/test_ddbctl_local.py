@@ -567,7 +567,7 @@ def test_nothing_behind_a_local_endpoint_fails_fast(argv, capsys):
     assert main([url if word == "URL" else word for word in argv]) == 1
     assert one_line_error(capsys).endswith(
         f"nothing answers like DynamoDB at {url}: start it with "
-        f"`python -m ddbctl local up --port {port}`"  # the port it was asked about
+        f"`ddbctl local up --port {port}`"  # the port it was asked about
     )
 
 

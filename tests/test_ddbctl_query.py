@@ -229,8 +229,8 @@ def test_a_missing_table_names_the_table_and_the_fix(capsys):
         assert exit_code(["query", "requests-by-user", "user_id=a"]) == 1
     assert capsys.readouterr().err == (
         "ddbctl query: error: table dev-market_intelligence_requests does not exist at "
-        "AWS us-east-1: deploy the dev stacks, or run `python -m ddbctl local up --env dev` "
-        "for DynamoDB Local\n"
+        "AWS us-east-1: deploy it with `cdk deploy --context env=dev`, or run "
+        "`ddbctl local up --env dev` for DynamoDB Local\n"
     )
 
 

@@ -284,5 +284,6 @@ def test_missing_table_is_one_clear_line(monkeypatch, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == (
         "ddbctl migrate-profiles: error: table dev-agent-profiles does not exist at AWS: "
-        "deploy the agent-matching stack (or create the table in DynamoDB Local) first\n"
+        "deploy it with `cdk deploy --context env=dev` (or create the table in DynamoDB Local) "
+        "first\n"
     )

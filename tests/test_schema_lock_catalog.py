@@ -143,8 +143,7 @@ def test_one_new_gsi_a_new_table_and_a_tag_pass(allowed):
     findings = allowed[2]
     assert not any(finding.unsafe for finding in findings)
     assert [finding.line() for finding in findings] == [
-        "ok [staging] staging-trade-audit: is a new table in staging-data-layer "
-        "(created empty)",
+        "ok [staging] staging-trade-audit: is a new table in staging-data-layer (created empty)",
         "ok [staging] staging-OpportunitySessions: adds GSI Owner (backfills online; the table "
         "stays available, and the index answers queries fully once its backfill ends)",
     ]

@@ -242,6 +242,5 @@ def test_new_table_is_allowed(locked):
     finding = only(judge(locked, {**locked, extra.resource_id: extra}))
     assert not finding.unsafe
     assert finding.line() == (
-        "ok [staging] staging-archive: is a new table in "
-        "staging-data-layer (created empty)"
+        "ok [staging] staging-archive: is a new table in staging-data-layer (created empty)"
     )

@@ -159,6 +159,7 @@ def test_the_sample_data_is_written_after_every_table_and_removed_before_them(en
     tables = set(resources(template, "AWS::DynamoDB::GlobalTable"))
     assert tables and tables <= set(custom["DependsOn"]), custom_id
 
+
 def test_provider_framework_findings_are_acknowledged_one_by_one(environments):
     acknowledged = [
         (path, rule)

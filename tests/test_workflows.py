@@ -96,7 +96,7 @@ def test_every_make_target_and_ddbctl_command_exists(path):
         script = step.get("run", "")
         for target in make_targets_called(script):
             assert target in targets, f"{path.name} calls `make {target}`: no such target"
-        for command in re.findall(r"-m ddbctl\s+([\w-]+)", script):
+        for command in re.findall(r"bin/ddbctl\s+([\w-]+)", script):
             assert command in commands, f"{path.name} calls `ddbctl {command}`: no such command"
 
 
@@ -166,7 +166,7 @@ def test_diff_workflow_contract():
     scripts = "\n".join(step.get("run", "") for step in job["steps"])
     assert 'cdk diff --app "cdk.out.$ENV_NAME" --all' in scripts
     assert "--baseline-ref HEAD^1" in scripts  # the merge commit's base, not a stale sha
-    assert "-m ddbctl check-diff" in scripts
+    assert "bin/ddbctl check-diff" in scripts
     gate = next(s for s in job["steps"] if "check-diff" in s.get("run", ""))
     assert f"'{APPROVAL_LABEL}'" in gate["env"]["ACCEPT"]
     # An approval is for the commits it was given for: a push neither uses it ...
@@ -283,7 +283,7 @@ def test_diff_comment_gains_the_fixed_cost_change_from_templates_alone():
     appended to the comment even when the gate fails, and needs no AWS credentials."""
     job = load(WORKFLOWS / "diff.yml")["jobs"]["diff"]
     names = [step.get("name", step.get("uses", "")) for step in job["steps"]]
-    (cost,) = [s for s in job["steps"] if "-m ddbctl cost" in s.get("run", "")]
+    (cost,) = [s for s in job["steps"] if "bin/ddbctl cost" in s.get("run", "")]
     script = cost["run"]
     assert "git worktree add --detach base HEAD^1" in script
     assert '--cdk-out "cdk.out.$ENV_NAME"' in script

@@ -177,7 +177,7 @@ def _migrate(
     if not args.dry_run:
         require_local_endpoint(context.endpoint_url)
         client = context.client(pool=args.workers, parameter_validation=False)
-        _require_table(client, table_name, context.endpoint_url)
+        _require_table(client, table_name, context.endpoint_url, env=args.env)
         writer = ParallelWriter(client=client, table_name=table_name, workers=args.workers)
     if checkpoint_path is not None and resume.next_seq == 0:
         checkpoint_path.unlink(missing_ok=True)  # before the rejects file is emptied
@@ -325,7 +325,7 @@ def _kept_rejects(rejects_path: Path, checkpoint: cp.Checkpoint, checkpoint_path
     return kept
 
 
-def _require_table(client, table_name: str, endpoint_url: str | None) -> None:
+def _require_table(client, table_name: str, endpoint_url: str | None, *, env: str) -> None:
     """The table exists and takes the items' keys: a wrong-schema table would refuse every
     batch, so it is refused before anything is written."""
     where = endpoint_url or "AWS"
@@ -333,8 +333,8 @@ def _require_table(client, table_name: str, endpoint_url: str | None) -> None:
         description = client.describe_table(TableName=table_name)["Table"]
     except client.exceptions.ResourceNotFoundException:
         raise CliError(
-            f"table {table_name} does not exist at {where}: deploy the agent-matching stack "
-            "(or create the table in DynamoDB Local) first"
+            f"table {table_name} does not exist at {where}: deploy it with "
+            f"`cdk deploy --context env={env}` (or create the table in DynamoDB Local) first"
         ) from None
     problem = schema_problem(description)
     if problem is not None:

@@ -88,9 +88,9 @@ def run(args: argparse.Namespace) -> int:
     except client.exceptions.ResourceNotFoundException:
         raise CliError(
             f"table {prepared.table_name} does not exist at "
-            f"{context.endpoint_url or 'AWS ' + context.config.region}: deploy the "
-            f"{context.config.name} stacks, or run `python -m ddbctl local up --env "
-            f"{context.config.name}` for DynamoDB Local"
+            f"{context.endpoint_url or 'AWS ' + context.config.region}: deploy it with "
+            f"`cdk deploy --context env={context.config.name}`, or run `ddbctl local up "
+            f"--env {context.config.name}` for DynamoDB Local"
         ) from None
     if args.json:
         print(to_json(items))

@@ -265,8 +265,8 @@ def test_restore_drill_workflow_contract():
     (drill,) = [step for step in job["steps"] if "--drill" in step.get("run", "")]
     script = drill["run"].replace("\\\n", " ").replace("$ENV_NAME", "prod")
     command = shlex.split(script)
-    assert command[:3] == [".venv/bin/python", "-m", "ddbctl"]
-    arguments = build_parser().parse_args(command[3:])
+    assert command[0] == ".venv/bin/ddbctl"
+    arguments = build_parser().parse_args(command[1:])
     assert (arguments.command, arguments.drill, arguments.all, arguments.yes) == (
         "restore",
         True,

@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: setup synth test unit infra integration lint format update-snapshots clean scan scan-setup bench-migrate local
+.PHONY: setup synth test unit infra integration lint format update-snapshots clean scan scan-setup bench-migrate bench-copy local
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -99,6 +99,11 @@ docs: setup
 # batch_writer, ddbctl migrate-profiles) and prints items/s, ratios and peak RSS.
 bench-migrate: setup
 	$(PYTHON) bench/migrate_bench.py
+
+# Copies 20k items on DynamoDB Local two ways (a single-threaded Scan + batch_writer
+# loop, and ddbctl copy) and prints items/s and the ratio.
+bench-copy: setup
+	$(PYTHON) bench/copy_bench.py
 
 # `cdk synth --context env=prod` against a bare TableV2 app with the same tables (ratio).
 .PHONY: bench-synth

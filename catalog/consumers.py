@@ -9,7 +9,10 @@ synthesize to; tests/test_iam_access.py checks it.
 
 from __future__ import annotations
 
-from catalog.access import ACCOUNT_ROOT, Consumer, Grant
+from dataclasses import dataclass
+
+import catalog
+from catalog.access import ACCOUNT_ROOT, KMS_KEY, KMS_WRITER_ACTIONS, Consumer, Grant
 from catalog.agent_matching import AGENT_CONVERSATIONS, AGENT_PROFILES
 from catalog.agent_matching import APPLICATION as AGENT_MATCHING
 from catalog.opportunity_analyzer import APPLICATION as OPPORTUNITY_ANALYZER
@@ -167,6 +170,122 @@ PROFILE_MIGRATION_OPERATOR = Consumer(
     ),
 )
 
+# The recovery operator's consumer spans every application: no application stack holds it
+# alone; the stack that holds all the tables does (see ``spanning``).
+ALL_APPLICATIONS = "all"
+RESTORED_SUFFIX = "-restored-*"
+BACKUP_SUFFIX = "/backup/*"
+
+
+@dataclass(frozen=True)
+class DerivedGrant(Grant):
+    """A grant on ARNs derived from a catalog table's ARN: ``{table ARN}{suffix}``.
+
+    ``-restored-*`` covers the tables ``ddbctl restore`` creates (``{physical
+    name}-restored-{time}``); ``/backup/*`` covers the table's DynamoDB backups.
+    """
+
+    suffix: str = ""
+
+    @property
+    def resource(self) -> str:
+        return f"{self.table}{self.suffix}"
+
+
+# RestoreTableToPointInTime and RestoreTableFromBackup need these data-plane actions on the
+# target table, whether or not the restore itself calls them (AWS's restore IAM page).
+RESTORE_TARGET_DATA_ACTIONS = (
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:UpdateItem",
+)
+RESTORED_TABLE_ACTIONS = (
+    *RESTORE_TARGET_DATA_ACTIONS,
+    "dynamodb:DeleteTable",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:ListTagsOfResource",
+    "dynamodb:TagResource",
+    "dynamodb:UpdateContinuousBackups",
+    "dynamodb:UpdateTable",
+    "dynamodb:UpdateTimeToLive",
+)
+SOURCE_TABLE_ACTIONS = (
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:DescribeTable",
+    "dynamodb:PutItem",
+    "dynamodb:RestoreTableToPointInTime",
+    "dynamodb:Scan",
+)
+# A restore with SSESpecificationOverride makes DynamoDB create a grant on the key for the
+# new table, and DescribeKey checks it; both only through DynamoDB.
+RECOVERY_KMS_ACTIONS = (*KMS_WRITER_ACTIONS, "kms:CreateGrant", "kms:DescribeKey")
+# Called by ddbctl itself, not through DynamoDB: finding the key ARN from its alias.
+RECOVERY_DIRECT_KMS_ACTIONS = ("kms:DescribeKey",)
+
+
+@dataclass(frozen=True)
+class RecoveryConsumer(Consumer):
+    """A consumer that restores tables: it needs the key grants a CMK restore makes."""
+
+    @property
+    def kms_actions(self) -> tuple[str, ...]:
+        return RECOVERY_KMS_ACTIONS
+
+    @property
+    def direct_kms_actions(self) -> tuple[str, ...]:
+        """KMS actions on the environment key that ddbctl calls itself (no kms:ViaService)."""
+        return RECOVERY_DIRECT_KMS_ACTIONS
+
+    def matrix(self) -> dict[str, frozenset[str]]:
+        rows = super().matrix()
+        return rows | {KMS_KEY: rows[KMS_KEY] | frozenset(RECOVERY_DIRECT_KMS_ACTIONS)}
+
+
+def _recovery_grants(table) -> tuple[Grant, ...]:
+    return (
+        Grant(
+            table.key,
+            SOURCE_TABLE_ACTIONS,
+            reason="restore reads the PITR window and restores from it; copy scans and counts "
+            "it, and writes items back (conditional PutItem, or BatchWriteItem to overwrite)",
+        ),
+        DerivedGrant(
+            table.key,
+            ("dynamodb:RestoreTableFromBackup",),
+            suffix=BACKUP_SUFFIX,
+            reason="restore --backup-arn: a DynamoDB backup of this table",
+        ),
+        DerivedGrant(
+            table.key,
+            RESTORED_TABLE_ACTIONS,
+            suffix=RESTORED_SUFFIX,
+            reason="restore creates {physical name}-restored-*, re-applies TTL, PITR, deletion "
+            "protection and tags, verifies it; the drill deletes its scratch copy",
+        ),
+    )
+
+
+RECOVERY_OPERATOR = RecoveryConsumer(
+    id="recovery-operator",
+    construct_id="RecoveryOperator",
+    application=ALL_APPLICATIONS,
+    description="Operator running `ddbctl restore`, `ddbctl copy` and the restore drill",
+    seeds="issue 17",
+    trusted_principal=ACCOUNT_ROOT,
+    principal_reason=(
+        "a person or the drill workflow, not a service: any principal of the environment's "
+        "account that is itself allowed sts:AssumeRole on this role"
+    ),
+    grants=tuple(grant for table in catalog.TABLES for grant in _recovery_grants(table)),
+)
+
 CONSUMERS: tuple[Consumer, ...] = (
     ROOT_ORCHESTRATOR_SERVICE,
     TRADE_MATCHING_ORCHESTRATOR,
@@ -174,6 +293,7 @@ CONSUMERS: tuple[Consumer, ...] = (
     OPPORTUNITY_ANALYZER_LAMBDA,
     AGENT_MATCHING_SERVER,
     PROFILE_MIGRATION_OPERATOR,
+    RECOVERY_OPERATOR,
 )
 CONSUMER_IDS: tuple[str, ...] = tuple(consumer.id for consumer in CONSUMERS)
 
@@ -189,6 +309,12 @@ def consumer(consumer_id: str) -> Consumer:
 def for_application(application: str) -> tuple[Consumer, ...]:
     """The consumers whose tables all live in ``application``'s stack."""
     return tuple(c for c in CONSUMERS if c.application == application)
+
+
+def spanning() -> tuple[Consumer, ...]:
+    """The consumers with grants on every application's tables: the stack holding all the
+    tables adds them (today's per-application stacks cannot)."""
+    return tuple(c for c in CONSUMERS if c.application == ALL_APPLICATIONS)
 
 
 # With an environment's staging bucket (``bulk_load_bucket``), `migrate-profiles --via-s3`

@@ -13,6 +13,7 @@ from constructs import Construct
 
 from catalog import consumers as catalog_consumers
 from catalog.access import ACCOUNT_ROOT, Consumer
+from catalog.consumers import DerivedGrant
 
 
 def trusted_principal(value: str) -> iam.IPrincipal:
@@ -30,7 +31,10 @@ class ConsumerAccess(Construct):
     Every DynamoDB statement names a table ARN or one index ARN (never
     ``index/*``), and the KMS statement names only the environment key and only
     when DynamoDB in ``region`` makes the call, so cdk-nag's IAM5 has nothing to
-    flag and nothing needs acknowledging.
+    flag and nothing needs acknowledging. The one exception is a
+    :class:`~catalog.consumers.DerivedGrant` (the recovery operator's
+    ``{table}-restored-*`` and ``{table}/backup/*``): names made at run time
+    cannot be listed, so each such finding is acknowledged by its exact text.
 
     Parameters
     ----------
@@ -76,9 +80,11 @@ class ConsumerAccess(Construct):
             statements=[
                 *self._build_table_statements(tables),
                 self._build_key_statement(encryption_key, region),
+                *self._build_direct_key_statements(encryption_key),
                 *self._build_bulk_load_statements(tables, bulk_load_bucket, encryption_key, region),
             ],
         )
+        self._acknowledge_derived_resources(tables)
         self._acknowledge_bulk_load_wildcards(tables, bulk_load_bucket)
         self.created_role = existing_role is None
         if existing_role is None:
@@ -99,7 +105,12 @@ class ConsumerAccess(Construct):
         statements = []
         for grant in self.consumer.grants:
             table_arn = tables[grant.table].table_arn
-            resource = table_arn if grant.index is None else f"{table_arn}/index/{grant.index}"
+            if isinstance(grant, DerivedGrant):
+                resource = f"{table_arn}{grant.suffix}"
+            elif grant.index is None:
+                resource = table_arn
+            else:
+                resource = f"{table_arn}/index/{grant.index}"
             statements.append(
                 iam.PolicyStatement(actions=sorted(grant.actions), resources=[resource])
             )
@@ -111,6 +122,26 @@ class ConsumerAccess(Construct):
             resources=[key.key_arn],
             conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
         )
+
+    def _build_direct_key_statements(self, key: kms.IKey) -> list[iam.PolicyStatement]:
+        actions = getattr(self.consumer, "direct_kms_actions", ())
+        if not actions:
+            return []
+        return [iam.PolicyStatement(actions=sorted(actions), resources=[key.key_arn])]
+
+    def _acknowledge_derived_resources(self, tables: Mapping[str, dynamodb.ITableV2]) -> None:
+        for grant in self.consumer.grants:
+            if not isinstance(grant, DerivedGrant):
+                continue
+            table = tables[grant.table]
+            logical_id = Stack.of(table).get_logical_id(table.node.default_child)
+            Validations.of(self.policy).acknowledge(
+                Acknowledgment(
+                    id=f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>{grant.suffix}]",
+                    reason=f"{grant.table}{grant.suffix}: {grant.reason}. The names are made "
+                    "at run time, so only this prefix of the one table's ARN can be named.",
+                )
+            )
 
     def _build_bulk_load_statements(
         self,

@@ -154,10 +154,14 @@ def _check_pitr(
         report.add("pitr", PASSED, f"ENABLED, {days or '?'} days")
 
 
-def _check_sse(report: TableReport, table: dict[str, Any], local: bool) -> None:
+def _check_sse(
+    report: TableReport, table: dict[str, Any], local: bool, *, local_endpoint: bool = False
+) -> None:
     sse = table.get("SSEDescription")
     if sse is None and local:
         report.add("sse kms", UNSUPPORTED, "DynamoDB Local reports no encryption settings")
+    elif sse is None and local_endpoint:
+        report.add("sse kms", UNSUPPORTED, "this local endpoint reports no encryption settings")
     elif sse is None:
         # AWS omits SSEDescription for tables encrypted with the AWS owned key.
         report.add("sse kms", FAILED, "AWS owned key, expected KMS")
@@ -293,9 +297,22 @@ def _guarded(report: TableReport, name: str, check: Any, *args: Any) -> None:
 
 
 def verify_table(
-    client: Any, spec: TableSpec, config: EnvironmentConfig, *, read_only: bool
+    client: Any,
+    spec: TableSpec,
+    config: EnvironmentConfig,
+    *,
+    read_only: bool,
+    table_name: str | None = None,
+    local_endpoint: bool = False,
 ) -> TableReport:
-    table_name = config.table_name(spec)
+    """Check one table against ``spec`` and ``config``.
+
+    ``table_name`` checks another table by the same rules (``ddbctl restore`` verifies
+    the restored copy). ``local_endpoint`` says the endpoint is a local server: moto
+    drops a restore's SSE override and reports no encryption, which is then
+    ``unsupported`` rather than a failure.
+    """
+    table_name = table_name or config.table_name(spec)
     report = TableReport(key=spec.key, table_name=table_name)
     try:
         table = client.describe_table(TableName=table_name)["Table"]
@@ -311,8 +328,8 @@ def verify_table(
     _check_table_settings(report, spec, config, table)
     _guarded(report, "ttl", _check_ttl, client, spec, table_name)
     _guarded(report, "pitr", _check_pitr, client, config, table_name)
-    local = DYNAMODB_LOCAL_ARN_MARKER in table.get("TableArn", "")
-    _check_sse(report, table, local)
+    dynamodb_local = DYNAMODB_LOCAL_ARN_MARKER in table.get("TableArn", "")
+    _check_sse(report, table, dynamodb_local, local_endpoint=local_endpoint)
     _guarded(report, "tags", _check_tags, client, spec, config, table["TableArn"])
 
     if read_only:

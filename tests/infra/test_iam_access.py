@@ -20,7 +20,16 @@ from cdk_nag import AwsSolutionsChecks
 
 import catalog
 from catalog.access import CONTROL_PLANE_ACTIONS, INDEX_ACTIONS, KMS_KEY
-from catalog.consumers import CONSUMER_IDS, CONSUMERS, consumer
+from catalog.consumers import (
+    ALL_APPLICATIONS,
+    BACKUP_SUFFIX,
+    CONSUMER_IDS,
+    CONSUMERS,
+    RESTORED_SUFFIX,
+    DerivedGrant,
+    consumer,
+    spanning,
+)
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
 from cdk_constructs.data_key import ACCOUNT_KEY_ACTIONS
 from settings import load_environment, load_from_cdk_json
@@ -36,7 +45,10 @@ DEFAULT_PRINCIPALS = {
     "opportunity-analyzer": {"Service": "lambda.amazonaws.com"},
     "agent-matching-server": {"Service": "ecs-tasks.amazonaws.com"},
     "profile-migration-operator": "account-root",
+    "recovery-operator": "account-root",
 }
+# The recovery operator's ARNs made at run time: a table ARN plus exactly one of these.
+DERIVED_SUFFIXES = (RESTORED_SUFFIX, BACKUP_SUFFIX)
 SEED_003_ACTIONS = {
     "dynamodb:PutItem",
     "dynamodb:GetItem",
@@ -119,6 +131,8 @@ def resource_name(resource: Any, tables: dict[str, str], key_import: dict[str, s
     if isinstance(resource, dict) and "Fn::Join" in resource:
         delimiter, (table_arn, suffix) = resource["Fn::Join"]
         assert delimiter == ""
+        if suffix in DERIVED_SUFFIXES:
+            return f"{resource_name(table_arn, tables, key_import)}{suffix}"
         index = re.fullmatch(r"/index/([\w.-]+)", suffix)
         assert index, f"not a named index ARN: {suffix!r}"
         return f"{resource_name(table_arn, tables, key_import)}/index/{index[1]}"
@@ -142,6 +156,12 @@ def policy_of(environment, consumer_id: str) -> tuple[str, str, dict[str, Any]]:
     )
 
 
+def placed(environment) -> list[str]:
+    """Consumers the environment holds, in catalog order. A spanning consumer (the recovery
+    operator) needs every table, so the stack adds it beside all of them, once wired."""
+    return [cid for cid in CONSUMER_IDS if cid in environment.stacks.consumers]
+
+
 def template_matrix(environment, consumer_id: str) -> dict[str, frozenset[str]]:
     stack_name, _, policy = policy_of(environment, consumer_id)
     assert policy["Type"] == "AWS::IAM::ManagedPolicy"
@@ -157,29 +177,38 @@ def template_matrix(environment, consumer_id: str) -> dict[str, frozenset[str]]:
         for resource in listed(statement["Resource"]):
             name = resource_name(resource, tables, key_import)
             expected_condition = via_dynamodb if name == KMS_KEY else None
+            direct = set(getattr(consumer(consumer_id), "direct_kms_actions", ()))
+            if name == KMS_KEY and set(listed(statement["Action"])) <= direct:
+                expected_condition = None  # ddbctl calls these itself, not through DynamoDB
             assert statement.get("Condition") == expected_condition, statement
             found.setdefault(name, set()).update(listed(statement["Action"]))
     return {name: frozenset(actions) for name, actions in found.items()}
 
 
 def test_every_consumer_has_a_policy_beside_its_tables(environment):
-    assert list(environment.stacks.consumers) == list(CONSUMER_IDS)
+    assert list(environment.stacks.consumers) == placed(environment)
+    assert set(CONSUMER_IDS) - set(placed(environment)) <= {c.id for c in spanning()}
     for c in CONSUMERS:
+        if c.id not in environment.stacks.consumers or c.application == ALL_APPLICATIONS:
+            continue
         access = environment.stacks.consumers[c.id]
         application = environment.stacks.applications[c.application]
         assert access.node.scope is application, c.id
 
 
 def test_synthesized_policies_grant_exactly_the_catalog(environment, catalog_matrix):
-    synthesized = {cid: template_matrix(environment, cid) for cid in CONSUMER_IDS}
-    assert grant_differences(synthesized, catalog_matrix) == []
-    assert synthesized == catalog_matrix
+    synthesized = {cid: template_matrix(environment, cid) for cid in placed(environment)}
+    expected = {cid: catalog_matrix[cid] for cid in placed(environment)}
+    assert grant_differences(synthesized, expected) == []
+    assert synthesized == expected
 
 
 def test_created_roles_trust_the_default_principals_and_hold_only_their_policy(environment):
     account = environment.config.account
     root = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{account}:root"]]}
     for consumer_id, expected in DEFAULT_PRINCIPALS.items():
+        if consumer_id not in placed(environment):
+            continue
         access = environment.stacks.consumers[consumer_id]
         stack = cdk.Stack.of(access)
         role = environment.templates[stack.stack_name]["Resources"][
@@ -197,6 +226,8 @@ def test_created_roles_trust_the_default_principals_and_hold_only_their_policy(e
 def test_every_policy_and_role_arn_is_exported(environment):
     env = environment.config.name
     for c in CONSUMERS:
+        if c.id not in placed(environment):
+            continue
         stack_name, policy_id, _ = policy_of(environment, c.id)
         access = environment.stacks.consumers[c.id]
         role_id = cdk.Stack.of(access).get_logical_id(access.role.node.default_child)
@@ -237,8 +268,24 @@ def literals(value: Any) -> Iterator[str]:
             yield from literals(item)
 
 
+def is_derived_table_arn(resource: Any) -> bool:
+    """``{table ARN}-restored-*`` or ``{table ARN}/backup/*``: the recovery operator's only
+    wildcards, each bound to one table's ARN (a GetAtt), never a bare ``*``."""
+    if not isinstance(resource, dict) or "Fn::Join" not in resource:
+        return False
+    delimiter, parts = resource["Fn::Join"]
+    return (
+        delimiter == ""
+        and len(parts) == 2
+        and isinstance(parts[0], dict)
+        and list(parts[0]) == ["Fn::GetAtt"]
+        and parts[1] in DERIVED_SUFFIXES
+    )
+
+
 def wildcard_findings(template: dict[str, Any]) -> list[str]:
-    """Statements with a wildcard action, or `*` as a DynamoDB/KMS resource. No exemptions."""
+    """Statements with a wildcard action, or `*` as a DynamoDB/KMS resource. The only
+    exemption: a table ARN plus one of the recovery operator's derived suffixes."""
     findings = []
     for path, statement in statements(template):
         where = f"{path}: {statement}"
@@ -252,6 +299,7 @@ def wildcard_findings(template: dict[str, Any]) -> list[str]:
             # A key policy can only say "*", and there it means this one key.
             touches_data = False
         resources = listed(statement.get("Resource", []))
+        resources = [r for r in resources if not is_derived_table_arn(r)]
         if touches_data and any("*" in text for r in resources for text in literals(r)):
             findings.append(f"wildcard DynamoDB/KMS resource in {where}")
     return findings
@@ -327,13 +375,23 @@ def test_the_key_policy_names_every_account_action(environment):
 
 
 def iam_acknowledgements(scope) -> list[str]:
+    """IAM acknowledgements, except each derived-ARN one on the recovery operator's policy."""
     return [
         f"{construct.node.path}: {entry.data}"
         for construct in scope.node.find_all()
         for entry in construct.node.metadata
         if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         and any(rule in str(entry.data) for rule in NAG_IAM_RULES)
+        and not all(_is_derived_acknowledgement(key) for key in entry.data)
     ]
+
+
+def _is_derived_acknowledgement(key: str) -> bool:
+    return bool(
+        re.fullmatch(
+            r"Annotation::AwsSolutions-IAM5\[Resource::<\w+\.Arn>(-restored-\*|/backup/\*)\]", key
+        )
+    )
 
 
 def iam_violations(scope) -> list[str]:
@@ -374,14 +432,17 @@ def test_nag_would_flag_an_index_wildcard():
 
 def test_grants_name_real_tables_and_indexes_of_the_consumers_application():
     for c in CONSUMERS:
-        own = {spec.key for spec in catalog.APPLICATIONS[c.application]}
+        specs = catalog.TABLES if c.application == ALL_APPLICATIONS else None
+        own = {spec.key for spec in specs or catalog.APPLICATIONS[c.application]}
         for grant in c.grants:
             assert grant.table in own, (c.id, grant.table)
             spec = catalog.table(grant.table)
             if grant.index is not None:
                 spec.index(grant.index)
                 assert set(grant.actions) <= INDEX_ACTIONS, (c.id, grant.resource)
-            assert not set(grant.actions) & CONTROL_PLANE_ACTIONS, (c.id, grant.resource)
+            restored = isinstance(grant, DerivedGrant) and grant.suffix == RESTORED_SUFFIX
+            if not restored:  # only the tables ddbctl restore creates may be changed or deleted
+                assert not set(grant.actions) & CONTROL_PLANE_ACTIONS, (c.id, grant.resource)
             assert all(a.startswith("dynamodb:") and "*" not in a for a in grant.actions)
             assert grant.reason, (c.id, grant.resource)
 
@@ -391,7 +452,7 @@ def test_scan_only_where_a_seed_requires_it():
         (c.id, grant.resource)
         for c in CONSUMERS
         for grant in c.grants
-        if "dynamodb:Scan" in grant.actions
+        if "dynamodb:Scan" in grant.actions and c.application != ALL_APPLICATIONS
     }
     assert scans == ALLOWED_SCANS
     assert {t for _, t in scans} == {spec.key for spec in catalog.TABLES if spec.full_scan_uses}
@@ -406,7 +467,7 @@ def test_analyzer_holds_seed_003s_eight_actions_and_queries_each_index():
 
 def test_readers_decrypt_and_writers_also_encrypt():
     assert consumer("trade-matching-portal").kms_actions == ("kms:Decrypt",)
-    for consumer_id in set(CONSUMER_IDS) - {"trade-matching-portal"}:
+    for consumer_id in set(CONSUMER_IDS) - {"trade-matching-portal", "recovery-operator"}:
         assert set(consumer(consumer_id).kms_actions) == {
             "kms:Decrypt",
             "kms:Encrypt",
@@ -479,8 +540,9 @@ def test_existing_role_gets_the_policy_and_no_new_role(adopted):
 
 
 def test_existing_roles_do_not_change_what_is_granted(adopted, catalog_matrix):
-    synthesized = {cid: template_matrix(adopted, cid) for cid in CONSUMER_IDS}
-    assert grant_differences(synthesized, catalog_matrix) == []
+    synthesized = {cid: template_matrix(adopted, cid) for cid in placed(adopted)}
+    expected = {cid: catalog_matrix[cid] for cid in placed(adopted)}
+    assert grant_differences(synthesized, expected) == []
 
 
 def test_other_consumers_still_get_created_roles_with_configured_principals(adopted):

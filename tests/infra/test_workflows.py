@@ -248,6 +248,44 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     assert 'undefined variable "foo"' in result.stdout
 
 
+def test_restore_drill_workflow_contract():
+    """Monthly and on demand; OIDC like diff.yml, then the environment's recovery-operator
+    role; the drill runs on every table, and its report is kept even when it fails."""
+    workflow = load(WORKFLOWS / "restore-drill.yml")
+    assert set(triggers(workflow)) == {"schedule", "workflow_dispatch"}
+    assert triggers(workflow)["workflow_dispatch"]["inputs"]["environment"]["options"] == list(
+        ENVIRONMENT_NAMES
+    )
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["drill"]
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    assert job["environment"] == "${{ matrix.env }}"
+    credentials = [
+        step["with"]
+        for step in job["steps"]
+        if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
+    ]
+    assert [c["role-to-assume"] for c in credentials] == [
+        "${{ vars.AWS_DRILL_ROLE_ARN }}",
+        "${{ vars.RECOVERY_OPERATOR_ROLE_ARN }}",
+    ]
+    assert credentials[1]["role-chaining"] is True
+    (drill,) = [step for step in job["steps"] if "--drill" in step.get("run", "")]
+    script = drill["run"].replace("\\\n", " ").replace("$ENV_NAME", "prod")
+    command = shlex.split(script)
+    assert command[0] == ".venv/bin/ddbctl"
+    arguments = build_parser().parse_args(command[1:])
+    assert (arguments.command, arguments.drill, arguments.all, arguments.yes) == (
+        "restore",
+        True,
+        True,
+        True,
+    )
+    keep = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert "!cancelled()" in keep["if"]
+    assert keep["with"]["path"] == "restore-drill-${{ matrix.env }}.json"
+
+
 def test_diff_comment_gains_the_fixed_cost_change_from_templates_alone():
     """Base and head are both synthesized here and priced by `ddbctl cost`; the change is
     appended to the comment even when the gate fails, and needs no AWS credentials."""

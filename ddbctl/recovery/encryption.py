@@ -1,0 +1,45 @@
+"""The environment's CMK, found at run time: a restore re-encrypts with it.
+
+The alias is the one ``cdk_constructs/data_key.py`` gives the key
+(tests/test_recovery_names.py checks they agree); ``--kms-key`` skips the lookup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ddbctl.errors import CliError
+from ddbio.client import LOCAL_CREDENTIALS, is_loopback
+
+
+def key_alias(environment: str) -> str:
+    return f"alias/{environment}-dynamodb-data"
+
+
+def kms_client(*, region: str, endpoint_url: str | None) -> Any:
+    """KMS beside the DynamoDB endpoint: moto's server answers both on one port;
+    against AWS the regional endpoint (or ``$AWS_ENDPOINT_URL_KMS``)."""
+    credentials: dict[str, str] = {}
+    local = is_loopback(endpoint_url)
+    if local and boto3.session.Session().get_credentials() is None:
+        credentials = LOCAL_CREDENTIALS
+    return boto3.client(
+        "kms", region_name=region, endpoint_url=endpoint_url if local else None, **credentials
+    )
+
+
+def resolve_key_arn(kms: Any, *, environment: str, given: str | None) -> str:
+    """``given`` when set, else the ARN the environment's alias points at."""
+    if given:
+        return given
+    alias = key_alias(environment)
+    try:
+        return kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
+    except (ClientError, BotoCoreError) as error:
+        raise CliError(
+            f"cannot find the {environment} data key through {alias} ({error}): "
+            "pass its ARN with --kms-key"
+        ) from None

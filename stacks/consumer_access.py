@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from constructs import Construct
 
 from catalog import consumers
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
@@ -22,19 +26,54 @@ def add_consumer_access(
 
     ``bulk_load_bucket`` is the environment's staging bucket, where there is one: the
     consumers that bulk-load get the bulk-operation actions and that bucket's prefix."""
-    config = stack.config
     tables = {key: data_table.table for key, data_table in application.tables.items()}
+    return _add(
+        stack,
+        application,
+        consumers.for_application(application.application),
+        tables=tables,
+        encryption_key=encryption_key,
+        bulk_load_bucket=bulk_load_bucket,
+    )
+
+
+def add_spanning_consumer_access(
+    stack: DataLayerStack,
+    applications: Mapping[str, ApplicationData],
+    *,
+    encryption_key: kms.IKey,
+) -> dict[str, ConsumerAccess]:
+    """The consumers granted on every application's tables (the recovery operator): they
+    sit at the stack's top, beside the applications they reach."""
+    tables = {
+        key: data_table.table
+        for application in applications.values()
+        for key, data_table in application.tables.items()
+    }
+    return _add(stack, stack, consumers.spanning(), tables=tables, encryption_key=encryption_key)
+
+
+def _add(
+    stack: DataLayerStack,
+    scope: Construct,
+    chosen: Iterable[consumers.Consumer],
+    *,
+    tables: Mapping[str, dynamodb.ITableV2],
+    encryption_key: kms.IKey,
+    bulk_load_bucket: s3.IBucket | None = None,
+) -> dict[str, ConsumerAccess]:
+    config = stack.config
     added = {}
-    for consumer in consumers.for_application(application.application):
+    for consumer in chosen:
         settings = config.consumer(consumer.id)
         principal = None
         if settings.existing_role is None:
             principal = trusted_principal(settings.trusted_principal or consumer.trusted_principal)
         access = ConsumerAccess(
-            application,
+            scope,
             consumer.construct_id,
             consumer=consumer,
-            tables=tables,
+            tables=dict(tables),
             encryption_key=encryption_key,
             region=config.region,
             existing_role=settings.existing_role,

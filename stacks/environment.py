@@ -14,7 +14,7 @@ from cdk_constructs import BulkLoadBucket, DataKey
 from cdk_constructs.consumer_access import ConsumerAccess
 from settings import EnvironmentConfig
 from stacks.application_data import ApplicationData
-from stacks.consumer_access import add_consumer_access
+from stacks.consumer_access import add_consumer_access, add_spanning_consumer_access
 from stacks.data_layer_stack import DataLayerStack
 from stacks.operations import Operations
 from stacks.sample_data import SampleData
@@ -118,6 +118,7 @@ def add_environment(
             )
         )
         parts[application] = part
+    consumers.update(add_spanning_consumer_access(stack, parts, encryption_key=key))
     sample_data = None
     if config.seed_sample_data:
         sample_data = SampleData(stack, SAMPLE_DATA_ID, encryption_key=key)

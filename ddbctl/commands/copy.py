@@ -10,11 +10,18 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ddbctl.bulk.clients import s3_client
+from ddbctl.bulk.export_copy import ONLY_MISSING_REFUSAL, copy_via_s3
+from ddbctl.bulk.location import location_argument
+from ddbctl.bulk.operation import StartSettings
+from ddbctl.bulk.options import write_units
+from ddbctl.bulk.watch import status_line
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
@@ -30,6 +37,7 @@ from ddbctl.recovery.copy import (
     check_schemas,
 )
 from ddbctl.recovery.copy_checkpoint import CopyCheckpoint
+from ddbio.client import is_loopback
 
 DEFAULT_SEGMENTS = 8
 MAX_SEGMENTS = 64
@@ -75,6 +83,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--checkpoint", type=Path, metavar="PATH", help="checkpoint file (default: state dir)"
     )
     parser.add_argument("--page-size", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--via-s3",
+        type=location_argument,
+        default=None,
+        metavar="s3://BUCKET/PREFIX",
+        help="for a table too big to scan from here: export --from to S3 "
+        "(ExportTableToPointInTime) and bulk-put it into --to (StartBulkPutItems); no item "
+        "passes through this machine; not with --only-missing or --resume",
+    )
+    parser.add_argument("--max-write-units", type=write_units, default=None, metavar="N")
+    parser.add_argument("--tier", choices=("standard", "accelerated"), default="standard")
     # The engine moving the items: a key of ddbctl.recovery.copy.ENGINES. A flag such as
     # --via-s3 sets it (dest="engine", action="store_const"); the checks, the checkpoint
     # lock and the counts line stay the same for every engine.
@@ -117,8 +136,22 @@ def _checkpoint(args: argparse.Namespace, path: Path, mode: str) -> CopyCheckpoi
 def run(args: argparse.Namespace) -> int:
     if args.source == args.target:
         raise CliError("--from and --to name the same table", exit_code=EXIT_USAGE)
+    if args.via_s3 is not None and args.only_missing:
+        raise CliError(ONLY_MISSING_REFUSAL, exit_code=EXIT_USAGE)
+    if args.via_s3 is not None and args.resume:
+        raise CliError(
+            "--via-s3 keeps no checkpoint (a repeated run re-attaches to the same export and "
+            "bulk put): drop --resume",
+            exit_code=EXIT_USAGE,
+        )
     mode = ONLY_MISSING if args.only_missing else OVERWRITE
     context = CommandContext.from_args(env=args.env, endpoint_url=args.endpoint_url)
+    if args.via_s3 is not None and is_loopback(context.endpoint_url):
+        raise CliError(
+            f"{context.endpoint_url} is a local server, and neither DynamoDB Local nor moto "
+            "has the bulk put: drop --via-s3 to copy with Scan segments",
+            exit_code=EXIT_USAGE,
+        )
     require_local_endpoint(context.endpoint_url)
     segments = args.segments or DEFAULT_SEGMENTS
     # Items come from a Scan, so they are valid requests already: skip botocore's walk of each.
@@ -130,6 +163,8 @@ def run(args: argparse.Namespace) -> int:
             "nothing written; re-run with --yes to do it"
         )
         return EXIT_FAILURE
+    if args.via_s3 is not None:
+        return _copy_via_s3(args, context, client)
     path = args.checkpoint or default_checkpoint(context.config.name, args.source, args.target)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,6 +192,24 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(f"failed keys: {path.with_suffix('.failed.jsonl')}; re-run copy --only-missing")
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _copy_via_s3(args: argparse.Namespace, context: CommandContext, client: Any) -> int:
+    """The managed engine: DynamoDB exports and loads; this machine only starts and watches."""
+    outcome = copy_via_s3(
+        source_client=client,
+        target_client=client,
+        s3=s3_client(region=context.config.region),
+        source_table=args.source,
+        target_table=args.target,
+        staging=args.via_s3,
+        only_missing=args.only_missing,
+        settings=StartSettings(max_write_units=args.max_write_units, tier=args.tier),
+        env=context.config.name,
+    )
+    print(f"copy: export {outcome.export_arn} -> bulk put {status_line(outcome.operation)}")
+    failed = outcome.operation.get("FailedItemCount", 0)
+    return EXIT_OK if outcome.status == "COMPLETED" and not failed else EXIT_FAILURE
 
 
 def _counts(totals: dict[str, int]) -> str:

@@ -22,7 +22,7 @@ from catalog.consumers import (
     spanning,
 )
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
-from tests.test_iam_access import iam_acknowledgements, iam_violations, wildcard_findings
+from tests.infra.test_iam_access import iam_acknowledgements, iam_violations, wildcard_findings
 
 REGION = "eu-west-1"
 
@@ -176,42 +176,18 @@ def test_it_is_the_only_consumer_that_spans_every_application():
 
 
 @pytest.fixture(scope="module")
-def wired():
-    """prod as ``add_environment`` builds it, plus the recovery operator added the way the
-    report asks the lead to wire it: at the stack, with every part's tables."""
-    from dataclasses import replace
+def wired(environments):
+    """prod as ``add_environment`` builds it: the recovery operator at the stack's top."""
+    return environments["prod"]
 
-    from settings import load_from_cdk_json
-    from stacks.environment import add_environment
-    from tests.conftest import Synthesized
 
-    config = load_from_cdk_json("prod")
-    app = cdk.App()
-    stacks = add_environment(app, config=config)
-    tables = {
-        key: data_table.table
-        for part in stacks.applications.values()
-        for key, data_table in part.tables.items()
-    }
-    access = ConsumerAccess(
-        stacks.stack,
-        RECOVERY_OPERATOR.construct_id,
-        consumer=RECOVERY_OPERATOR,
-        tables=tables,
-        encryption_key=stacks.key,
-        region=config.region,
-        assumed_by=trusted_principal(RECOVERY_OPERATOR.trusted_principal),
-    )
-    stacks = replace(stacks, consumers={**stacks.consumers, RECOVERY_OPERATOR.id: access})
-    assembly = app.synth()
-    templates = {
-        s.stack_name: assembly.get_stack_by_name(s.stack_name).template for s in stacks.all()
-    }
-    return Synthesized(config=config, stacks=stacks, templates=templates)
+def test_it_sits_at_the_stack_top_beside_the_applications(environment):
+    access = environment.stacks.consumers[RECOVERY_OPERATOR.id]
+    assert access.node.scope is environment.stacks.stack
 
 
 def test_wired_into_the_stack_it_grants_exactly_the_catalog(wired):
-    from tests.test_iam_access import template_matrix
+    from tests.infra.test_iam_access import template_matrix
 
     assert template_matrix(wired, RECOVERY_OPERATOR.id) == RECOVERY_OPERATOR.matrix()
 

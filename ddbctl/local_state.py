@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ddbctl.exclusive import LockHeldError, exclusive
-from ddbio.local_server import PROJECT_ROOT
+from ddbctl.local_server import PROJECT_ROOT
 
 STATE_DIR_VARIABLE = "DDBCTL_STATE_DIR"
 SERVER_MARKERS = ("DynamoDBLocal.jar", "moto.server")

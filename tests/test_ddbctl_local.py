@@ -18,12 +18,11 @@ import pytest
 
 import catalog
 from catalog.samples import SAMPLES
-from ddbctl import local_state
+from ddbctl import local_server, local_state
 from ddbctl.cli import main
 from ddbctl.commands import local as local_command
+from ddbctl.local_server import free_port, port_in_use
 from ddbctl.local_state import ServerRecord, is_running, stop_process
-from ddbio import local_server
-from ddbio.local_server import free_port, port_in_use
 from ddbio.seeding import SeedingError
 
 STATE_LINE = "ddbctl local: error: "

@@ -14,8 +14,8 @@ from catalog.samples import SAMPLES, SampleDataError
 from ddbctl.cli import main
 from ddbctl.commands import seed as seed_command
 from ddbctl.seeding import SeedRefusedError, seed_environment
+from ddbctl.table_definitions import create_table
 from ddbio import UnprocessedItemsError, dynamodb_client
-from ddbio.table_definitions import create_table
 from settings import load_environment, load_from_cdk_json
 from tests.conftest import ROOT, drop_tables
 

@@ -22,10 +22,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ddbctl import local_server
+from ddbctl.client import dynamodb_client
 from ddbctl.context import ENDPOINT_VARIABLE, CommandContext
 from ddbctl.endpoint import DEFAULT_PORT
 from ddbctl.environment_tables import create_environment_tables, summarize
 from ddbctl.errors import EXIT_OK, CliError
+from ddbctl.local_server import (
+    BACKEND_LABELS,
+    DYNAMODB_LOCAL,
+    MIN_JAVA,
+    MOTO,
+    LocalServer,
+    LocalServerError,
+    is_dynamodb,
+    port_in_use,
+)
 from ddbctl.local_state import (
     PortBusyError,
     ServerRecord,
@@ -39,17 +51,6 @@ from ddbctl.parser import OneLineParser
 from ddbctl.render import aligned
 from ddbctl.seeding import SEEDING_ERRORS, seed_environment
 from ddbctl.verification import FAILED, verify_table
-from ddbio import dynamodb_client, local_server
-from ddbio.local_server import (
-    BACKEND_LABELS,
-    DYNAMODB_LOCAL,
-    MIN_JAVA,
-    MOTO,
-    LocalServer,
-    LocalServerError,
-    is_dynamodb,
-    port_in_use,
-)
 from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 AUTO = "auto"

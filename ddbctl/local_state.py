@@ -97,7 +97,7 @@ class ServerRecord:
     def load(cls, port: int) -> ServerRecord | None:
         path = cls.path_for(port)
         try:
-            return cls(**json.loads(path.read_text(encoding="utf-8")))
+            return cls._checked(json.loads(path.read_text(encoding="utf-8")))
         except (FileNotFoundError, NotADirectoryError):
             return None
         except (OSError, ValueError, TypeError):
@@ -105,6 +105,24 @@ class ServerRecord:
             return cls(
                 pid=0, port=port, endpoint="", backend="", db_path=None, log_path="", started_at=""
             )
+
+    @classmethod
+    def _checked(cls, fields: object) -> ServerRecord:
+        """A record whose every field has its type (a hand-edited ``"pid": "1"`` would
+        otherwise reach a comparison deep inside `status` as a traceback)."""
+        if not isinstance(fields, dict):
+            raise TypeError("a server record is a JSON object")
+        record = cls(**fields)
+        for name, kind in (("pid", int), ("port", int)):
+            value = getattr(record, name)
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise TypeError(f"{name} is {type(value).__name__}, not an integer")
+        for name in ("endpoint", "backend", "log_path", "started_at"):
+            if not isinstance(getattr(record, name), str):
+                raise TypeError(f"{name} is not a string")
+        if record.db_path is not None and not isinstance(record.db_path, str):
+            raise TypeError("db_path is not a string")
+        return record
 
     def save(self) -> Path:
         path = self.path_for(self.port)

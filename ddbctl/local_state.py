@@ -181,14 +181,34 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def _alive(pid: int) -> bool:
+    """Any thread of ``pid`` still running. Not just its first thread: a JVM's first
+    thread can exit (and show as a zombie) while others shut down with the port open."""
+    if not HAS_PROC:
+        return is_running(pid)
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for thread in threads:
+        try:
+            stat = Path(f"/proc/{pid}/task/{thread}/stat").read_text()
+            state = stat.rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
+
+
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         _reap(pid)
-        if not is_running(pid):
+        if not _alive(pid):
             return True
         time.sleep(0.1)
-    return not is_running(pid)
+    return not _alive(pid)
 
 
 def stop_process(pid: int, *, timeout: float = 10.0) -> str:

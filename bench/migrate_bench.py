@@ -39,11 +39,11 @@ import boto3  # noqa: E402
 
 import catalog  # noqa: E402
 from ddbctl.cli import main as ddbctl_main  # noqa: E402
+from ddbctl.local_server import LocalServer, free_port  # noqa: E402
 from ddbctl.migrate.transform import to_item  # noqa: E402
 from ddbctl.migrate.validate import check_record  # noqa: E402
+from ddbctl.table_definitions import create_table  # noqa: E402
 from ddbio import dynamodb_client, retry_config  # noqa: E402
-from ddbio.local_server import LocalServer, free_port  # noqa: E402
-from ddbio.table_definitions import create_table  # noqa: E402
 
 SPEC = catalog.table("agent-profiles")
 REGION = "us-east-1"

@@ -6,6 +6,7 @@ import atexit
 import shutil
 import tempfile
 from collections.abc import Mapping
+from modulefinder import ModuleFinder
 from pathlib import Path
 
 from aws_cdk import Acknowledgment, CustomResource, Duration, RemovalPolicy, Stack, Validations
@@ -21,7 +22,8 @@ from ddbio.seeding import PROPERTY_TABLES, build_properties
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HANDLER_DIR = PROJECT_ROOT / "lambda" / "seeder"
-# Packages the handler imports, copied beside it; boto3 is the runtime's own.
+# The project packages the handler may import; only the modules it does import are
+# copied beside it. boto3 is the runtime's own.
 BUNDLED_PACKAGES = ("catalog", "ddbio")
 # The newest Python runtime aws-cdk-lib 2.275.0 knows (cdk-nag L1 wants the newest);
 # tests/test_seeder_templates.py fails when an upgrade brings a newer one.
@@ -31,18 +33,30 @@ SEEDER_RUNTIME = lambda_.Runtime.PYTHON_3_14
 # healthy run short while a stuck one still fails the deploy instead of hanging.
 SEEDER_TIMEOUT = Duration.minutes(5)
 SEEDER_MEMORY_MB = 256
-_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
+
+
+def handler_modules() -> list[Path]:
+    """The project source files the handler imports, directly or not, found by following
+    its imports (``modulefinder``, with only the project on its path)."""
+    finder = ModuleFinder(path=[str(PROJECT_ROOT)])
+    finder.run_script(str(HANDLER_DIR / "handler.py"))
+    roots = [PROJECT_ROOT / package for package in BUNDLED_PACKAGES]
+    found = {Path(module.__file__) for module in finder.modules.values() if module.__file__}
+    return sorted(path for path in found if any(path.is_relative_to(root) for root in roots))
 
 
 def stage_asset(destination: Path) -> Path:
-    """Lay out the Lambda asset: ``handler.py`` at the root, the packages beside it.
+    """Lay out the Lambda asset: ``handler.py`` at the root, and beside it exactly the
+    modules it imports, so code only the CLI runs never ships in the Lambda.
 
     Only source files are copied, so the asset hash depends on code alone.
     """
     for source in sorted(HANDLER_DIR.glob("*.py")):
         shutil.copy2(source, destination / source.name)
-    for package in BUNDLED_PACKAGES:
-        shutil.copytree(PROJECT_ROOT / package, destination / package, ignore=_IGNORE)
+    for source in handler_modules():
+        target = destination / source.relative_to(PROJECT_ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
     return destination
 
 

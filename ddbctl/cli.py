@@ -19,9 +19,9 @@ from botocore.exceptions import (
 )
 
 from ddbctl.commands import COMMANDS
+from ddbctl.endpoint import is_loopback
 from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, CliError
 from ddbctl.parser import OneLineParser
-from ddbio.client import is_loopback
 
 EXIT_INTERRUPTED = 130  # what a shell reports for SIGINT (128 + 2)
 

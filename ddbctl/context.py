@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import catalog
+from ddbctl.client import dynamodb_client
 from ddbctl.endpoint import checked_endpoint
 from ddbctl.errors import EXIT_USAGE, CliError
-from ddbio import dynamodb_client
 from settings import ConfigError, EnvironmentConfig, load_from_cdk_json
 
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"

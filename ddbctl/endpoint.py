@@ -12,10 +12,14 @@ from urllib.parse import urlsplit
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from ddbctl.errors import CliError
-from ddbio.client import is_loopback
-from ddbio.local_server import is_dynamodb
+from ddbctl.local_server import is_dynamodb
 
 DEFAULT_PORT = 8000  # `ddbctl local up`'s default
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_loopback(endpoint_url: str | None) -> bool:
+    return bool(endpoint_url) and urlsplit(endpoint_url).hostname in LOOPBACK_HOSTS
 
 
 def require_local_endpoint(endpoint_url: str | None) -> None:

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 import catalog
 from catalog import ProvisionedBilling, TableSpec
-from ddbio.table_definitions import create_table
+from ddbctl.table_definitions import create_table
 from settings import EnvironmentConfig
 
 # What DynamoDB Local answers for operations it does not implement (PITR, tagging).

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ddbctl.exclusive import LockHeldError, exclusive
-from ddbio.local_server import PROJECT_ROOT
+from ddbctl.local_server import PROJECT_ROOT
 
 STATE_DIR_VARIABLE = "DDBCTL_STATE_DIR"
 SERVER_MARKERS = ("DynamoDBLocal.jar", "moto.server")
@@ -97,7 +97,7 @@ class ServerRecord:
     def load(cls, port: int) -> ServerRecord | None:
         path = cls.path_for(port)
         try:
-            return cls(**json.loads(path.read_text(encoding="utf-8")))
+            return cls._checked(json.loads(path.read_text(encoding="utf-8")))
         except (FileNotFoundError, NotADirectoryError):
             return None
         except (OSError, ValueError, TypeError):
@@ -105,6 +105,24 @@ class ServerRecord:
             return cls(
                 pid=0, port=port, endpoint="", backend="", db_path=None, log_path="", started_at=""
             )
+
+    @classmethod
+    def _checked(cls, fields: object) -> ServerRecord:
+        """A record whose every field has its type (a hand-edited ``"pid": "1"`` would
+        otherwise reach a comparison deep inside `status` as a traceback)."""
+        if not isinstance(fields, dict):
+            raise TypeError("a server record is a JSON object")
+        record = cls(**fields)
+        for name, kind in (("pid", int), ("port", int)):
+            value = getattr(record, name)
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise TypeError(f"{name} is {type(value).__name__}, not an integer")
+        for name in ("endpoint", "backend", "log_path", "started_at"):
+            if not isinstance(getattr(record, name), str):
+                raise TypeError(f"{name} is not a string")
+        if record.db_path is not None and not isinstance(record.db_path, str):
+            raise TypeError("db_path is not a string")
+        return record
 
     def save(self) -> Path:
         path = self.path_for(self.port)
@@ -163,14 +181,34 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def _alive(pid: int) -> bool:
+    """Any thread of ``pid`` still running. Not just its first thread: a JVM's first
+    thread can exit (and show as a zombie) while others shut down with the port open."""
+    if not HAS_PROC:
+        return is_running(pid)
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for thread in threads:
+        try:
+            stat = Path(f"/proc/{pid}/task/{thread}/stat").read_text()
+            state = stat.rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
+
+
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         _reap(pid)
-        if not is_running(pid):
+        if not _alive(pid):
             return True
         time.sleep(0.1)
-    return not is_running(pid)
+    return not _alive(pid)
 
 
 def stop_process(pid: int, *, timeout: float = 10.0) -> str:

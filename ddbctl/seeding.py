@@ -1,9 +1,8 @@
 """Seed an environment's tables with the catalog's sample data, outside CloudFormation.
 
-Used by ``ddbctl seed`` and ``ddbctl local up``. It builds the same
-properties the deployed custom resource carries and runs them through the
-seeder Lambda's own code path (``ddbio.seeding.apply_event`` with a Create
-event), so local, moto and deployed tables get identical items.
+Used by ``ddbctl seed`` and ``ddbctl local up``. It builds the same tables the
+deployed custom resource carries and hands them to the seeder's own writer
+(``ddbio.seeding.seed``), so local, moto and deployed tables get identical items.
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ from typing import Any
 import catalog
 from catalog.samples import SAMPLES, SampleDataError
 from ddbio.batch_writer import BackoffPolicy, UnprocessedItemsError
-from ddbio.seeding import SeedingError, apply_event, build_properties
+from ddbio.seeding import SeedingError, sample_tables, seed
 from settings import EnvironmentConfig
+from settings.environment import sample_data_refusal
 
 
 class SeedRefusedError(Exception):
@@ -25,26 +25,24 @@ class SeedRefusedError(Exception):
 SEEDING_ERRORS = (SeedRefusedError, SeedingError, SampleDataError, UnprocessedItemsError)
 
 
+def refuse_unless_seedable(config: EnvironmentConfig) -> None:
+    """Raise :class:`SeedRefusedError` when sample data must not go to ``config``'s tables
+    (prod whatever its config says; any environment with ``seed_sample_data`` off)."""
+    refusal = sample_data_refusal(config)
+    if refusal:
+        raise SeedRefusedError(refusal)
+
+
 def seed_environment(
     *, client: Any, config: EnvironmentConfig, policy: BackoffPolicy | None = None
 ) -> dict[str, int]:
     """Upsert every sample item into ``config``'s tables; table name -> items written.
 
-    Refuses prod whatever its config says (sample data never goes there), and any
-    environment whose config leaves ``seed_sample_data`` off, so a stray ``--env
-    staging`` cannot write sample items into real staging tables.
+    Checks every table's key schema before the first write; a write that fails after
+    others raises ``SeedingStoppedError``, whose message names what was written.
     """
-    if config.name == "prod":
-        raise SeedRefusedError(
-            "refusing to seed prod: sample data never goes to prod; use --env dev"
-        )
-    if not config.seed_sample_data:
-        raise SeedRefusedError(
-            f"{config.name} takes no sample data (seed_sample_data is off): use --env dev, or "
-            f'set "seed_sample_data": true for {config.name} in cdk.json'
-        )
-    properties = build_properties(
+    refuse_unless_seedable(config)
+    tables = sample_tables(
         table_names={key: config.table_name(catalog.table(key)) for key in SAMPLES}
     )
-    event = {"RequestType": "Create", "ResourceProperties": properties}
-    return apply_event(event, client=client, policy=policy).written
+    return seed(client, tables, policy=policy).written

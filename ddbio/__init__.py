@@ -1,6 +1,7 @@
-"""Plain boto3 helpers shared by ``ddbctl`` and the seeder Lambda.
+"""The seeder Lambda's runtime: client factory, batch writer with backoff, seeding core.
 
-No CDK import: this package is bundled into Lambda assets.
+Everything here is bundled into the Lambda asset, so only what the Lambda runs
+belongs here: no CDK import, no local-server or CLI code (that lives in ``ddbctl/``).
 """
 
 from ddbio.batch_writer import (

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
 
 STANDARD_MAX_ATTEMPTS = 10
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-# DynamoDB Local and moto accept any credentials; botocore still refuses to sign without some.
-LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 
 def retry_config(
@@ -31,10 +28,6 @@ def retry_config(
     )
 
 
-def is_loopback(endpoint_url: str | None) -> bool:
-    return bool(endpoint_url) and urlsplit(endpoint_url).hostname in LOOPBACK_HOSTS
-
-
 def dynamodb_client(
     *,
     region: str,
@@ -42,16 +35,11 @@ def dynamodb_client(
     max_attempts: int = STANDARD_MAX_ATTEMPTS,
     pool: int = 10,
     parameter_validation: bool = True,
+    credentials: Mapping[str, str] | None = None,
 ) -> Any:
-    """A client with standard retries.
-
-    For a loopback endpoint (DynamoDB Local, moto) and no credentials
-    configured, placeholder credentials are used, so a newcomer without an AWS
-    account can work locally. Real credentials, when present, are kept.
-    """
-    credentials: dict[str, str] = {}
-    if is_loopback(endpoint_url) and boto3.session.Session().get_credentials() is None:
-        credentials = LOCAL_CREDENTIALS
+    """A client with standard retries. ``credentials`` (boto3's ``aws_access_key_id``
+    and ``aws_secret_access_key``) replace the configured ones; ``ddbctl`` passes
+    placeholders for a local endpoint (see ``ddbctl.client``)."""
     return boto3.client(
         "dynamodb",
         region_name=region,
@@ -59,5 +47,5 @@ def dynamodb_client(
         config=retry_config(
             max_attempts=max_attempts, pool=pool, parameter_validation=parameter_validation
         ),
-        **credentials,
+        **(credentials or {}),
     )

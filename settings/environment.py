@@ -158,3 +158,20 @@ class EnvironmentConfig(BaseModel):
     def table_name(self, spec: catalog.TableSpec) -> str:
         """Physical name: an adoption override from config, else ``{env}-{base}``."""
         return self.table_names.get(spec.key, spec.physical_name(self.name))
+
+
+def sample_data_refusal(config: EnvironmentConfig) -> str | None:
+    """Why sample data must not be written to ``config``'s tables, or None when it may.
+
+    The one statement of the rule every writer of sample data calls (``ddbctl seed``,
+    ``ddbctl local up``), so a stray ``--env staging`` or ``--env prod`` is refused
+    with the same words everywhere, whatever route reaches the tables.
+    """
+    if config.name == "prod":
+        return "refusing to seed prod: sample data never goes to prod; use --env dev"
+    if not config.seed_sample_data:
+        return (
+            f"{config.name} takes no sample data (seed_sample_data is off): use --env dev, or "
+            f'set "seed_sample_data": true for {config.name} in cdk.json'
+        )
+    return None

@@ -97,7 +97,7 @@ def dynamodb_local():
 
     Skips only outside CI when Java is missing; in CI a missing Java fails.
     """
-    from ddbio.local_server import MIN_JAVA, LocalServer, free_port, java_major
+    from ddbctl.local_server import MIN_JAVA, LocalServer, free_port, java_major
 
     major = java_major()
     if major is None or major < MIN_JAVA:

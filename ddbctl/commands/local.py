@@ -14,18 +14,33 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ddbctl import local_server
+from ddbctl.client import dynamodb_client
 from ddbctl.context import ENDPOINT_VARIABLE, CommandContext
 from ddbctl.endpoint import DEFAULT_PORT
 from ddbctl.environment_tables import create_environment_tables, summarize
-from ddbctl.errors import EXIT_OK, CliError
+from ddbctl.errors import EXIT_OK, EXIT_USAGE, CliError
+from ddbctl.local_server import (
+    BACKEND_LABELS,
+    DYNAMODB_LOCAL,
+    MIN_JAVA,
+    MOTO,
+    LocalServer,
+    LocalServerError,
+    is_dynamodb,
+    port_in_use,
+)
 from ddbctl.local_state import (
     PortBusyError,
     ServerRecord,
@@ -39,18 +54,8 @@ from ddbctl.parser import OneLineParser
 from ddbctl.render import aligned
 from ddbctl.seeding import SEEDING_ERRORS, seed_environment
 from ddbctl.verification import FAILED, verify_table
-from ddbio import dynamodb_client, local_server
-from ddbio.local_server import (
-    BACKEND_LABELS,
-    DYNAMODB_LOCAL,
-    MIN_JAVA,
-    MOTO,
-    LocalServer,
-    LocalServerError,
-    is_dynamodb,
-    port_in_use,
-)
 from settings import ENVIRONMENT_NAMES, EnvironmentConfig
+from settings.environment import sample_data_refusal
 
 AUTO = "auto"
 EXPOSURE_NOTE = (
@@ -189,59 +194,117 @@ def _reuse(record: ServerRecord, db_path: Path | None, backend: str) -> ServerRe
     return record
 
 
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends: between spawning a server and recording it, an
+    interrupt would leave a server running that no record names and `down` cannot stop.
+    The interrupt is raised as soon as the block is done (the record then exists)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _spawn_server(
+    port: int, db_path: Path | None, backend: str, log_path: Path, java: int | None
+) -> LocalServer:
+    has_java = java is not None and java >= MIN_JAVA
+    if backend == DYNAMODB_LOCAL or (backend == AUTO and has_java):
+        return LocalServer.start(port=port, db_path=db_path, log_path=log_path, detach=True)
+    if backend == MOTO:
+        return LocalServer.start_moto(port=port, log_path=log_path, detach=True)
+    if db_path is not None:
+        raise CliError(
+            f"--db-path needs DynamoDB Local, which needs Java {MIN_JAVA}+ (found "
+            f"{java or 'none'}): install openjdk-17-jre-headless, or drop --db-path"
+        )
+    print(
+        f"Java {MIN_JAVA}+ not found (found {java or 'none'}): falling back to moto's "
+        "standalone server (in memory; install Java for DynamoDB Local)"
+    )
+    return LocalServer.start_moto(port=port, log_path=log_path, detach=True)
+
+
 def _start(port: int, db_path: Path | None, backend: str) -> ServerRecord:
+    """Start a server and record it at once, before waiting for it to answer: whatever
+    happens next, `status` sees it and `down` can stop it. If it never gets ready (or
+    Ctrl-C comes first) it is stopped and its record removed."""
     log_path = log_path_for(port)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     java = local_server.java_major()
-    has_java = java is not None and java >= MIN_JAVA
     if backend == MOTO and db_path is not None:
         raise CliError("--db-path needs DynamoDB Local: drop --db-path, or drop --backend moto")
+    server: LocalServer | None = None
+    record: ServerRecord | None = None
     try:
-        if backend == DYNAMODB_LOCAL or (backend == AUTO and has_java):
-            server = LocalServer.start(port=port, db_path=db_path, log_path=log_path, detach=True)
-        elif backend == MOTO:
-            server = LocalServer.start_moto(port=port, log_path=log_path, detach=True)
-        else:
-            if db_path is not None:
-                raise CliError(
-                    f"--db-path needs DynamoDB Local, which needs Java {MIN_JAVA}+ (found "
-                    f"{java or 'none'}): install openjdk-17-jre-headless, or drop --db-path"
-                )
-            print(
-                f"Java {MIN_JAVA}+ not found (found {java or 'none'}): falling back to moto's "
-                "standalone server (in memory; install Java for DynamoDB Local)"
+        with _interrupts_deferred():
+            server = _spawn_server(port, db_path, backend, log_path, java)
+            record = ServerRecord(
+                pid=server.process.pid,
+                port=port,
+                endpoint=server.endpoint,
+                backend=server.backend,
+                db_path=str(db_path) if db_path else None,
+                log_path=str(log_path),
+                started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            server = LocalServer.start_moto(port=port, log_path=log_path, detach=True)
+            record.save()
         server.wait_ready()
     except LocalServerError as error:
+        _discard(server, record)
         raise CliError(f"{error} (log: {log_path})") from None
-    record = ServerRecord(
-        pid=server.process.pid,
-        port=port,
-        endpoint=server.endpoint,
-        backend=server.backend,
-        db_path=str(db_path) if db_path else None,
-        log_path=str(log_path),
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
-    record.save()
+    except BaseException:
+        _discard(server, record)
+        raise
     print(f"started {server.label} (pid {record.pid}) at {record.endpoint}")
     return record
 
 
-def ensure_server(*, port: int, db_path: Path | None, backend: str = AUTO) -> ServerRecord:
-    """The recorded server on ``port`` if it is still ours, else a newly started one."""
+def _discard(server: LocalServer | None, record: ServerRecord | None) -> None:
+    if server is not None:
+        server.stop()
+    if record is not None:
+        record.remove()
+
+
+def _stop_what_up_started(record: ServerRecord) -> None:
+    """`up` failed or was interrupted after starting this server: stop it and drop its
+    record, so nothing is left listening that `up` never reported."""
+    try:
+        stop_process(record.pid)
+    except OSError as error:
+        print(
+            f"could not stop {_label(record)} (pid {record.pid}) that this `up` started "
+            f"({error}): run `python -m ddbctl local down --port {record.port}`"
+        )
+        return
+    record.remove()
+    print(f"stopped {_label(record)} (pid {record.pid}), which this `up` started: nothing left")
+
+
+def ensure_server(
+    *, port: int, db_path: Path | None, backend: str = AUTO
+) -> tuple[ServerRecord, bool]:
+    """The recorded server on ``port`` if it is still ours, else a newly started one; and
+    whether this call started it."""
     record = ServerRecord.load(port)
     if record is not None:
         if is_our_server(record.pid, port):
-            return _reuse(record, db_path, backend)
+            return _reuse(record, db_path, backend), False
         record.remove()
         print(f"removed the stale record for port {port}: pid {record.pid} is no longer running")
     if port_in_use(port):
         raise CliError(
             f"port {port} is in use by a process ddbctl did not start: pick another with --port"
         )
-    return _start(port, db_path, backend)
+    return _start(port, db_path, backend), True
 
 
 # --- up ----------------------------------------------------------------------
@@ -269,6 +332,25 @@ def _print_report(record: ServerRecord, config: EnvironmentConfig, client: Any) 
     print(f"stop it with: python -m ddbctl local down --port {record.port}")
     if record.backend == DYNAMODB_LOCAL:
         print(EXPOSURE_NOTE)
+
+
+def _db_path(given: Path) -> Path:
+    """``given`` made absolute and usable as DynamoDB Local's database directory."""
+    try:
+        # Absolute: DynamoDB Local runs from its own directory, where a relative path would land.
+        db_path = given.resolve()
+        _require_db_dir(given, db_path)
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            raise CliError(
+                f"--db-path is {len(str(given))} characters, longer than this system allows: "
+                "give a shorter path",
+                exit_code=EXIT_USAGE,
+            ) from None
+        raise CliError(
+            f"--db-path {given}: {error.strerror or error}: give a directory you can write"
+        ) from None
+    return db_path
 
 
 def _require_db_dir(given: Path, db_path: Path) -> None:
@@ -313,11 +395,8 @@ def _require_catalog_shape(
 
 def run_up(args: argparse.Namespace) -> int:
     config = CommandContext.from_args(env=args.env, endpoint_url=None).config
-    seed = not args.no_seed and config.seed_sample_data
-    # Absolute: DynamoDB Local runs from its own directory, where a relative path would land.
-    db_path = args.db_path.resolve() if args.db_path is not None else None
-    if db_path is not None:
-        _require_db_dir(args.db_path, db_path)
+    seed = not args.no_seed and sample_data_refusal(config) is None
+    db_path = _db_path(args.db_path) if args.db_path is not None else None
     with _locked(args.port):
         return _up(args, config=config, db_path=db_path, seed=seed)
 
@@ -334,7 +413,19 @@ def _locked(port: int) -> Iterator[None]:
 def _up(
     args: argparse.Namespace, *, config: EnvironmentConfig, db_path: Path | None, seed: bool
 ) -> int:
-    record = ensure_server(port=args.port, db_path=db_path, backend=args.backend)
+    record, started = ensure_server(port=args.port, db_path=db_path, backend=args.backend)
+    try:
+        _prepare(args, config=config, record=record, seed=seed)
+    except BaseException:
+        if started:
+            _stop_what_up_started(record)
+        raise
+    return EXIT_OK
+
+
+def _prepare(
+    args: argparse.Namespace, *, config: EnvironmentConfig, record: ServerRecord, seed: bool
+) -> None:
     client = dynamodb_client(region=config.region, endpoint_url=record.endpoint)
     tables = create_environment_tables(client, config)
     created = [t.table_name for t in tables if t.created]
@@ -344,9 +435,8 @@ def _up(
         counts = _seed(client, config)
         print(f"seeded {sum(counts.values())} item(s) into {len(counts)} table(s)")
     elif not args.no_seed:
-        print(f"{config.name} takes no sample data (seed_sample_data is off): tables left empty")
+        print(f"tables left empty: {sample_data_refusal(config)}")
     _print_report(record, config, client)
-    return EXIT_OK
 
 
 # --- status ------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Seeder Lambda: the CDK Provider framework's ``onEvent`` handler for sample data.
 
-Deployed with ``ddbio`` and ``catalog`` beside it (see
-``cdk_constructs/sample_data_seeder.py``), so ``ddbctl seed`` and this
-function run the same ``ddbio.seeding`` code. boto3 is the runtime's own.
+Deployed with exactly the ``ddbio`` and ``catalog`` modules it imports beside it
+(see ``cdk_constructs/sample_data_seeder.py``), so ``ddbctl seed`` and this
+function run the same ``ddbio.seeding`` core. boto3 is the runtime's own.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from moto import mock_aws
 import catalog
 from catalog.samples import SAMPLES
 from cdk_constructs.sample_data_seeder import SEEDER_RUNTIME
+from ddbctl.table_definitions import create_table
 from ddbio.seeding import PROPERTY_HASH, PROPERTY_TABLES, handle_event, sample_data_hash
-from ddbio.table_definitions import create_table
 from settings import load_environment
 from stacks.environment import SAMPLE_DATA_ID, add_environment
 from tests.infra.test_nag import acknowledgements

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,12 +19,11 @@ import pytest
 
 import catalog
 from catalog.samples import SAMPLES
-from ddbctl import local_state
+from ddbctl import local_server, local_state
 from ddbctl.cli import main
 from ddbctl.commands import local as local_command
+from ddbctl.local_server import free_port, port_in_use
 from ddbctl.local_state import ServerRecord, is_running, stop_process
-from ddbio import local_server
-from ddbio.local_server import free_port, port_in_use
 from ddbio.seeding import SeedingError
 
 STATE_LINE = "ddbctl local: error: "
@@ -206,7 +206,7 @@ def test_a_seeding_failure_is_one_line(no_java, port, monkeypatch, capsys):
 def test_environments_without_sample_data_are_left_empty(no_java, no_seeder, port, capsys):
     assert main(["local", "up", "--port", str(port), "--env", "staging"]) == 0
     out = capsys.readouterr().out
-    assert "staging takes no sample data (seed_sample_data is off): tables left empty" in out
+    assert "tables left empty: staging takes no sample data (seed_sample_data is off)" in out
 
 
 # --- stale records, reused pids, foreign ports ------------------------------------------
@@ -652,3 +652,168 @@ def test_one_local_command_per_port_at_a_time(port, monkeypatch, capsys):
         assert "another `ddbctl local`" in one_line_error(capsys)
         assert not port_in_use(port)  # nothing was started while the lock was held
     assert main(["local", "down", "--port", str(port)]) == 0  # released: works again
+
+
+# --- fail closed: nothing `up` started is left running unseen (issue 14, items 5 and 6) ----
+
+
+@pytest.fixture
+def spawned(monkeypatch):
+    """The servers `up` spawned in this test, whatever happened to their records."""
+    servers = []
+    real = local_command._spawn_server
+
+    def spy(*args, **kwargs):
+        servers.append(real(*args, **kwargs))
+        return servers[-1]
+
+    monkeypatch.setattr(local_command, "_spawn_server", spy)
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def assert_nothing_left(port: int, servers) -> None:
+    assert servers, "up never spawned a server"
+    for server in servers:
+        assert server.process.wait(timeout=20) is not None, "the server is still running"
+    assert ServerRecord.load(port) is None
+    assert not port_in_use(port)
+
+
+def test_the_server_is_recorded_before_it_answers(no_java, port, spawned, monkeypatch, capsys):
+    seen = []
+
+    def interrupted(self, **_):
+        seen.append(ServerRecord.load(port))  # what `status` and `down` would read now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(local_server.LocalServer, "wait_ready", interrupted)
+    assert main(["local", "up", "--port", str(port)]) == 130
+    assert seen[0] is not None and seen[0].pid == spawned[0].process.pid
+    assert_nothing_left(port, spawned)
+    assert capsys.readouterr().err == "ddbctl local: interrupted\n"
+
+
+def test_ctrl_c_after_the_server_answers_stops_it(no_java, port, spawned, monkeypatch, capsys):
+    def interrupt(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(local_command, "create_environment_tables", interrupt)
+    assert main(["local", "up", "--port", str(port)]) == 130
+    assert_nothing_left(port, spawned)
+    out = capsys.readouterr().out
+    assert f"stopped moto server (pid {spawned[0].process.pid}), which this `up` started" in out
+    assert main(["local", "status", "--port", str(port)]) == 3
+
+
+def test_a_failure_while_reusing_leaves_the_running_server_alone(no_java, port, monkeypatch):
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
+    pid = ServerRecord.load(port).pid
+
+    def interrupt(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(local_command, "create_environment_tables", interrupt)
+    assert main(["local", "up", "--port", str(port), "--no-seed"]) == 130
+    assert is_running(pid) and ServerRecord.load(port).pid == pid  # `up` did not start it
+
+
+def test_an_interrupt_while_spawning_waits_until_the_record_is_saved():
+    order = []
+
+    def spawn_and_record():
+        with local_command._interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            order.append("after the signal")  # the block runs on: the record gets saved
+
+    with pytest.raises(KeyboardInterrupt):
+        spawn_and_record()
+    assert order == ["after the signal"]
+
+
+@pytest.mark.integration
+def test_dynamodb_local_interrupted_after_spawn_is_stopped(
+    dynamodb_local, port, spawned, monkeypatch, capsys
+):
+    real_wait = local_server.LocalServer.wait_ready
+
+    def ready_then_interrupted(self, **kwargs):
+        real_wait(self, **kwargs)  # DynamoDB Local is up and listening on every interface
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(local_server.LocalServer, "wait_ready", ready_then_interrupted)
+    assert main(["local", "up", "--port", str(port), "--backend", "dynamodb-local"]) == 130
+    assert_nothing_left(port, spawned)
+    assert main(["local", "status", "--port", str(port)]) == 3
+
+
+@pytest.mark.integration
+def test_a_wrong_shape_table_in_db_path_stops_the_server_up_started(
+    dynamodb_local, port, spawned, tmp_path, capsys
+):
+    data = tmp_path / "data"
+    argv = ["local", "up", "--port", str(port), "--db-path", str(data), "--no-seed"]
+    assert main(argv) == 0
+    client = boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    client.update_table(TableName="dev-agent-profiles", DeletionProtectionEnabled=False)
+    client.delete_table(TableName="dev-agent-profiles")
+    client.create_table(
+        TableName="dev-agent-profiles",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    assert main(["local", "down", "--port", str(port)]) == 0
+    capsys.readouterr()
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "dev-agent-profiles already exists" in err
+    assert_nothing_left(port, spawned)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"pid": "1"},
+        {"pid": True},
+        {"port": "8000"},
+        {"db_path": 3},
+        {"endpoint": None},
+    ],
+    ids=["pid-string", "pid-bool", "port-string", "db-path-number", "endpoint-null"],
+)
+def test_a_state_record_with_wrong_types_is_one_line_not_a_traceback(port, record, capsys):
+    fields = {
+        "pid": os.getpid(),
+        "port": port,
+        "endpoint": f"http://127.0.0.1:{port}",
+        "backend": "moto",
+        "db_path": None,
+        "log_path": "x.log",
+        "started_at": "2026-01-01T00:00:00+00:00",
+    }
+    path = ServerRecord.path_for(port)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**fields, **record}), encoding="utf-8")
+    assert main(["local", "status", "--port", str(port)]) == 3
+    assert capsys.readouterr().out.startswith(f"not running on port {port}")
+    assert main(["local", "down", "--port", str(port)]) == 0
+    assert capsys.readouterr().out.startswith(f"removed the stale record for port {port}")
+    assert not path.exists()
+
+
+def test_a_5000_character_db_path_is_one_line_and_exit_2(port, capsys):
+    argv = ["local", "up", "--port", str(port), "--db-path", "d" * 5000]
+    assert exit_code(argv) == 2
+    assert one_line_error(capsys) == (
+        f"{STATE_LINE}--db-path is 5000 characters, longer than this system allows: "
+        "give a shorter path"
+    )
+    assert ServerRecord.load(port) is None

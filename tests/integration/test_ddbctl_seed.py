@@ -14,8 +14,9 @@ from catalog.samples import SAMPLES, SampleDataError
 from ddbctl.cli import main
 from ddbctl.commands import seed as seed_command
 from ddbctl.seeding import SeedRefusedError, seed_environment
+from ddbctl.table_definitions import create_table
 from ddbio import UnprocessedItemsError, dynamodb_client
-from ddbio.table_definitions import create_table
+from ddbio.seeding import SeedingStoppedError
 from settings import load_environment, load_from_cdk_json
 from tests.conftest import ROOT, drop_tables
 
@@ -204,3 +205,53 @@ def test_seeding_failures_are_one_line_and_exit_1(monkeypatch, capsys, error):
     # Not a loopback URL: no reachability probe; seed_environment fails before any call.
     assert main(["seed", "--env", "dev", "--endpoint-url", "https://ddb.example.invalid"]) == 1
     assert capsys.readouterr().err == f"ddbctl seed: error: {error}\n"
+
+
+def test_a_wrong_schema_table_is_refused_before_any_table_is_written(capsys):
+    """Seeding used to write two tables, then print only the ValidationException."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        for spec in catalog.TABLES:
+            if spec.key != "request_processing_logs":
+                create_table(client, spec, table_name=DEV.table_name(spec))
+        client.create_table(
+            TableName="dev-request_processing_logs",
+            KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        assert main(["seed", "--env", "dev"]) == 1
+        counts = [
+            client.scan(TableName=name, Select="COUNT")["Count"]
+            for name in client.list_tables()["TableNames"]
+        ]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(
+        "ddbctl seed: error: cannot seed dev-request_processing_logs: its key is "
+        "['request_id'], the catalog's is ['log_id']"
+    )
+    assert counts == [0] * len(catalog.TABLES)
+
+
+def test_a_write_that_fails_midway_says_what_was_written(monkeypatch, capsys):
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_dev_tables(client)
+        sent = []
+        logs = DEV.table_name(catalog.table("request_processing_logs"))
+
+        def refuse_logs(params, **_):
+            sent.extend(params["RequestItems"])
+            if logs in params["RequestItems"]:
+                raise UnprocessedItemsError(logs, params["RequestItems"][logs], 8)
+
+        client.meta.events.register("provide-client-params.dynamodb.BatchWriteItem", refuse_logs)
+        with pytest.raises(SeedingStoppedError) as caught:
+            seed_environment(client=client, config=DEV)
+    written = {name for name in sent if name != logs}
+    assert written, "the sample tables sort so that some come before the logs"
+    message = str(caught.value)
+    assert message.startswith(f"seeding stopped at {logs}: ")
+    for name in written:
+        assert f"{name} (" in message

@@ -13,8 +13,8 @@ from moto import mock_aws
 import catalog
 from ddbctl.cli import main
 from ddbctl.environment_tables import create_environment_tables, enable_pitr
+from ddbctl.table_definitions import create_table
 from ddbctl.verification import TableReport, _check_sse, round_trip_key, verify_table
-from ddbio.table_definitions import create_table
 from settings import load_from_cdk_json
 
 BOTH = pytest.mark.parametrize("deployed", ["dev", "prod"], indirect=True)

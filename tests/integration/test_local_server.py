@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from ddbio import local_server
-from ddbio.local_server import LocalServer, LocalServerError, find_jar, is_dynamodb
+from ddbctl import local_server
+from ddbctl.local_server import LocalServer, LocalServerError, find_jar, is_dynamodb
 
 
 @pytest.mark.integration

@@ -1,4 +1,4 @@
-"""ddbio pieces ``ddbctl local`` relies on: placeholder credentials for loopback
+"""Pieces ``ddbctl local`` relies on: placeholder credentials for loopback
 endpoints, environment-faithful CreateTable arguments, and the moto fallback server."""
 
 from __future__ import annotations
@@ -8,15 +8,15 @@ import pytest
 from moto import mock_aws
 
 import catalog
+from ddbctl.client import dynamodb_client
+from ddbctl.endpoint import is_loopback
 from ddbctl.environment_tables import (
     create_environment_tables,
     expected_billing_mode,
     expected_tags,
 )
-from ddbio import dynamodb_client
-from ddbio.client import is_loopback
-from ddbio.local_server import MOTO, LocalServer, free_port, is_dynamodb
-from ddbio.table_definitions import create_table_arguments
+from ddbctl.local_server import MOTO, LocalServer, free_port, is_dynamodb
+from ddbctl.table_definitions import create_table_arguments
 from settings import load_from_cdk_json
 
 

@@ -16,8 +16,8 @@ import pytest
 import catalog
 from ddbctl.cli import main
 from ddbctl.migrate.validate import build_item
+from ddbctl.table_definitions import create_table
 from ddbio import dynamodb_client
-from ddbio.table_definitions import create_table
 from tests.profiles import profile, read_rejects, write_files
 
 pytestmark = pytest.mark.integration

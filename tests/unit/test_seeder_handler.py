@@ -16,6 +16,7 @@ from moto import mock_aws
 import catalog
 from catalog.samples import SAMPLES, SampleDataError
 from cdk_constructs.sample_data_seeder import HANDLER_DIR, stage_asset
+from ddbctl.table_definitions import create_table
 from ddbio.seeding import (
     PROPERTY_HASH,
     PROPERTY_TABLES,
@@ -24,7 +25,6 @@ from ddbio.seeding import (
     handle_event,
     sample_data_hash,
 )
-from ddbio.table_definitions import create_table
 from settings import load_from_cdk_json
 
 CONFIG = load_from_cdk_json("dev")

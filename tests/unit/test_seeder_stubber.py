@@ -10,7 +10,14 @@ import pytest
 from botocore.stub import Stubber
 
 from ddbio import BackoffPolicy, UnprocessedItemsError
-from ddbio.seeding import SeedTable, build_properties, handle_event, remove, upsert
+from ddbio.seeding import (
+    SeedingStoppedError,
+    SeedTable,
+    build_properties,
+    handle_event,
+    remove,
+    upsert,
+)
 
 TABLE = "dev-agent-profiles"
 
@@ -36,7 +43,12 @@ def recording_policy(max_attempts: int = 4):
 
 
 def expect_describe(stubber: Stubber) -> None:
-    stubber.add_response("describe_table", {"Table": {"TableName": TABLE}}, {"TableName": TABLE})
+    table = {
+        "TableName": TABLE,
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+    }
+    stubber.add_response("describe_table", {"Table": table}, {"TableName": TABLE})
 
 
 def test_unprocessed_puts_are_resent_with_capped_exponential_backoff(stubbed):
@@ -86,13 +98,15 @@ def test_still_unprocessed_after_the_retries_raises_a_clear_error(stubbed):
         stubber.add_response("batch_write_item", {"UnprocessedItems": {TABLE: puts(items[1:])}})
     delays, policy = recording_policy(max_attempts=3)
     table = SeedTable("agent-profiles", TABLE, ("id",), tuple(items))
-    with pytest.raises(UnprocessedItemsError) as caught:
+    with pytest.raises(SeedingStoppedError) as caught:
         upsert(client, [table], policy=policy)
     assert str(caught.value) == (
-        f"1 item(s) still unprocessed in {TABLE} after 3 attempts; the table is throttling: "
-        "retry later or raise its capacity"
+        f"seeding stopped at {TABLE}: 1 item(s) still unprocessed in {TABLE} after 3 "
+        "attempts; the table is throttling: retry later or raise its capacity; written "
+        f"before it stopped: {TABLE} (1 item(s)); fix the cause and seed again (it is idempotent)"
     )
-    assert caught.value.unprocessed == puts(items[1:])
+    assert isinstance(caught.value.__cause__, UnprocessedItemsError)
+    assert caught.value.__cause__.unprocessed == puts(items[1:])
     assert delays == [0.2, 0.3]
 
 
@@ -107,7 +121,7 @@ def test_the_handler_lets_the_error_through_so_the_deploy_fails(stubbed):
     for _ in range(2):
         stubber.add_response("batch_write_item", {"UnprocessedItems": {TABLE: unprocessed}})
     _, policy = recording_policy(max_attempts=2)
-    with pytest.raises(UnprocessedItemsError, match="still unprocessed in dev-agent-profiles"):
+    with pytest.raises(SeedingStoppedError, match="still unprocessed in dev-agent-profiles"):
         handle_event(
             {"RequestType": "Create", "ResourceProperties": properties},
             client=client,

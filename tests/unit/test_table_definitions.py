@@ -7,7 +7,7 @@ import pytest
 from moto import mock_aws
 
 import catalog
-from ddbio.table_definitions import create_table, create_table_arguments
+from ddbctl.table_definitions import create_table, create_table_arguments
 
 
 @pytest.mark.parametrize("spec", catalog.TABLES, ids=lambda s: s.key)

@@ -35,8 +35,8 @@ os.environ.pop("AWS_PROFILE", None)
 import boto3  # noqa: E402
 
 from ddbctl.cli import main as ddbctl_main  # noqa: E402
+from ddbctl.local_server import LocalServer, free_port  # noqa: E402
 from ddbio import dynamodb_client  # noqa: E402
-from ddbio.local_server import LocalServer, free_port  # noqa: E402
 
 REGION = "us-east-1"
 SOURCE, BASELINE, TOOL = "bench-copy-source", "bench-copy-baseline", "bench-copy-tool"

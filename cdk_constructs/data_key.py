@@ -7,6 +7,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from catalog.naming import data_key_alias
+
 # What the account (and so, through IAM, its roles) may do with the key: every
 # action that applies to a symmetric key, named one by one instead of CDK's
 # default `kms:*`, so no statement anywhere has a wildcard action. PutKeyPolicy
@@ -65,7 +67,7 @@ class DataKey(Construct):
         self.key = kms.Key(
             self,
             "Key",
-            alias=f"alias/{environment_name}-dynamodb-data",
+            alias=data_key_alias(environment_name),
             description=f"Encrypts the {environment_name} DynamoDB data layer",
             enable_key_rotation=True,
             pending_window=Duration.days(30),

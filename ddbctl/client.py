@@ -18,13 +18,19 @@ from ddbctl.endpoint import is_loopback
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 
-def dynamodb_client(*, region: str, endpoint_url: str | None = None, **options: Any) -> Any:
-    """``ddbio.dynamodb_client`` with the same ``options``. For a loopback endpoint and
-    no credentials configured, placeholders are used; real credentials, when present,
-    are kept, and an AWS endpoint never gets placeholders."""
-    credentials = None
+def local_credentials(endpoint_url: str | None) -> dict[str, str]:
+    """Placeholders for a loopback endpoint when no credentials are configured; nothing
+    otherwise, so real credentials are kept and AWS never gets placeholders."""
     if is_loopback(endpoint_url) and boto3.session.Session().get_credentials() is None:
-        credentials = LOCAL_CREDENTIALS
+        return dict(LOCAL_CREDENTIALS)
+    return {}
+
+
+def dynamodb_client(*, region: str, endpoint_url: str | None = None, **options: Any) -> Any:
+    """``ddbio.dynamodb_client`` with the same ``options``, and :func:`local_credentials`."""
     return ddbio.dynamodb_client(
-        region=region, endpoint_url=endpoint_url, credentials=credentials, **options
+        region=region,
+        endpoint_url=endpoint_url,
+        credentials=local_credentials(endpoint_url) or None,
+        **options,
     )

@@ -372,14 +372,10 @@ def _is_missing_table(error: ClientError) -> bool:
 
 
 def _missing_table(client: Any, table: SeedTable) -> str:
-    try:
-        owner = f"the {catalog.table(table.table_key).application} data stack"
-    except KeyError:
-        owner = "its data stack"
     return (
         f"cannot seed {table.table_name}: the table does not exist in "
-        f"{client.meta.region_name}; deploy "
-        f"{owner} (or create the local tables) first, then seed again"
+        f"{client.meta.region_name}; deploy the environment's stack (`cdk deploy --context "
+        "env=<env>`), or create the local tables, first, then seed again"
     )
 
 

@@ -24,6 +24,8 @@ PROD_PITR_DAYS = 35
 EnvironmentName = Literal["dev", "staging", "prod"]
 ENVIRONMENT_NAMES: tuple[str, ...] = ("dev", "staging", "prod")
 PROTECTED_ENVIRONMENTS = frozenset({"staging", "prod"})
+# The environments sample data never reaches, whatever cdk.json or a command line says.
+NEVER_SEEDED = frozenset({"prod"})
 MIN_PROD_BACKUP_DAYS = 35
 
 
@@ -84,7 +86,7 @@ class EnvironmentConfig(BaseModel):
                 f'{self.name} tables must be deletion-protected: set "deletion_protection": '
                 f"true for {self.name} in cdk.json"
             )
-        if self.name == "prod" and self.seed_sample_data:
+        if self.name in NEVER_SEEDED and self.seed_sample_data:
             raise ValueError(
                 'prod never gets sample data: remove "seed_sample_data" from prod in cdk.json'
             )
@@ -167,8 +169,8 @@ def sample_data_refusal(config: EnvironmentConfig) -> str | None:
     ``ddbctl local up``), so a stray ``--env staging`` or ``--env prod`` is refused
     with the same words everywhere, whatever route reaches the tables.
     """
-    if config.name == "prod":
-        return "refusing to seed prod: sample data never goes to prod; use --env dev"
+    if config.name in NEVER_SEEDED:
+        return f"refusing to seed {config.name}: sample data never goes to prod; use --env dev"
     if not config.seed_sample_data:
         return (
             f"{config.name} takes no sample data (seed_sample_data is off): use --env dev, or "

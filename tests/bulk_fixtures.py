@@ -12,8 +12,8 @@ import pytest
 import requests
 
 import catalog
-from ddbio.local_server import free_port
-from ddbio.table_definitions import create_table
+from ddbctl.local_server import free_port
+from ddbctl.table_definitions import create_table
 
 BUCKET = "bulk-staging"
 TABLE = "dev-agent-profiles"

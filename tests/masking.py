@@ -15,5 +15,5 @@ def mask(value: Any) -> Any:
     if isinstance(value, list):
         return [mask(item) for item in value]
     if isinstance(value, str):
-        return _HASH.sub("<ASSET-HASH>", _ACCOUNT.sub("<ACCOUNT>", value))
+        return _ACCOUNT.sub("<ACCOUNT>", _HASH.sub("<ASSET-HASH>", value))
     return value

@@ -9,7 +9,8 @@ from typing import Any
 
 import boto3
 
-from ddbio.client import LOCAL_CREDENTIALS, is_loopback, retry_config
+from ddbctl.client import local_credentials
+from ddbio.client import retry_config
 
 S3_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
 
@@ -24,7 +25,5 @@ def s3_endpoint() -> str | None:
 def s3_client(*, region: str) -> Any:
     """Placeholder credentials for a loopback S3 (moto) when none are configured, as for
     DynamoDB Local; real credentials, when present, are kept."""
-    credentials: dict[str, str] = {}
-    if is_loopback(s3_endpoint()) and boto3.session.Session().get_credentials() is None:
-        credentials = LOCAL_CREDENTIALS
+    credentials = local_credentials(s3_endpoint())
     return boto3.client("s3", region_name=region, config=retry_config(), **credentials)

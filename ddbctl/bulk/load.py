@@ -27,7 +27,7 @@ from ddbctl.bulk.staging import S3Stager
 from ddbctl.bulk.target import require_bulk_target
 from ddbctl.bulk.watch import status_line, watch
 from ddbctl.context import CommandContext
-from ddbctl.endpoint import require_local_endpoint
+from ddbctl.endpoint import is_loopback, require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.migrate.claim import claimed_outputs, listed_source
@@ -41,7 +41,6 @@ from ddbctl.migrate.report import (
     summary_lines,
 )
 from ddbctl.migrate.runner import Migration
-from ddbio.client import is_loopback
 
 EXIT_INTERRUPTED = 130
 STATE_SUBDIR = "migrate-profiles"

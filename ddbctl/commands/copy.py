@@ -23,7 +23,7 @@ from ddbctl.bulk.operation import StartSettings
 from ddbctl.bulk.options import write_units
 from ddbctl.bulk.watch import status_line
 from ddbctl.context import CommandContext
-from ddbctl.endpoint import require_local_endpoint
+from ddbctl.endpoint import is_loopback, require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.exclusive import exclusive, lock_path_for
 from ddbctl.local_state import state_dir
@@ -37,7 +37,6 @@ from ddbctl.recovery.copy import (
     check_schemas,
 )
 from ddbctl.recovery.copy_checkpoint import CopyCheckpoint
-from ddbio.client import is_loopback
 
 DEFAULT_SEGMENTS = 8
 MAX_SEGMENTS = 64

@@ -15,7 +15,7 @@ from pathlib import Path
 import catalog
 from catalog import TableSpec
 from ddbctl.context import CommandContext
-from ddbctl.endpoint import require_local_endpoint
+from ddbctl.endpoint import is_loopback, require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.parser import add_env_arguments
@@ -31,7 +31,6 @@ from ddbctl.recovery.restore import (
     start_restore,
 )
 from ddbctl.verification import LABELS
-from ddbio.client import is_loopback
 from settings.environment import TABLE_NAME_RULE
 
 EXIT_INTERRUPTED = 130  # what the CLI returns for Ctrl-C

@@ -11,21 +11,21 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from catalog.naming import data_key_alias
+from ddbctl.client import local_credentials
+from ddbctl.endpoint import is_loopback
 from ddbctl.errors import CliError
-from ddbio.client import LOCAL_CREDENTIALS, is_loopback
 
 
 def key_alias(environment: str) -> str:
-    return f"alias/{environment}-dynamodb-data"
+    return data_key_alias(environment)
 
 
 def kms_client(*, region: str, endpoint_url: str | None) -> Any:
     """KMS beside the DynamoDB endpoint: moto's server answers both on one port;
     against AWS the regional endpoint (or ``$AWS_ENDPOINT_URL_KMS``)."""
-    credentials: dict[str, str] = {}
+    credentials = local_credentials(endpoint_url)
     local = is_loopback(endpoint_url)
-    if local and boto3.session.Session().get_credentials() is None:
-        credentials = LOCAL_CREDENTIALS
     return boto3.client(
         "kms", region_name=region, endpoint_url=endpoint_url if local else None, **credentials
     )

@@ -15,7 +15,7 @@ import catalog
 from ddbctl.bulk.export_copy import ONLY_MISSING_REFUSAL, copy_via_s3
 from ddbctl.bulk.location import parse_location
 from ddbctl.errors import CliError
-from ddbio.table_definitions import create_table
+from ddbctl.table_definitions import create_table
 from tests.bulk_fixtures import BUCKET, moto_endpoint, services
 
 __all__ = ["moto_endpoint", "services"]

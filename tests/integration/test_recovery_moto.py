@@ -16,9 +16,9 @@ import pytest
 import catalog
 from ddbctl.cli import main
 from ddbctl.environment_tables import expected_tags
+from ddbctl.local_server import free_port
 from ddbctl.local_state import ServerRecord, is_running
 from ddbctl.recovery.encryption import key_alias
-from ddbio.local_server import free_port
 from settings import load_from_cdk_json
 
 SOURCE = "dev-agent-profiles"

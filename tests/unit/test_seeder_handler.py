@@ -164,8 +164,9 @@ def test_missing_table_fails_with_a_reason_naming_table_and_fix(client):
         handle_event(event("Create", properties()), client=client)
     # The Provider framework reports this message to CloudFormation as the FAILED reason.
     assert str(caught.value) == (
-        f"cannot seed {logs}: the table does not exist in us-east-1; deploy the "
-        "root-orchestrator data stack (or create the local tables) first, then seed again"
+        f"cannot seed {logs}: the table does not exist in us-east-1; deploy the environment's "
+        "stack (`cdk deploy --context env=<env>`), or create the local tables, first, then "
+        "seed again"
     )
     assert all(items == [] for items in contents(client).values()), "nothing half-written"
 

@@ -282,7 +282,7 @@ def _stop_what_up_started(record: ServerRecord) -> None:
     except OSError as error:
         print(
             f"could not stop {_label(record)} (pid {record.pid}) that this `up` started "
-            f"({error}): run `python -m ddbctl local down --port {record.port}`"
+            f"({error}): run `ddbctl local down --port {record.port}`"
         )
         return
     record.remove()
@@ -326,10 +326,12 @@ def _print_report(record: ServerRecord, config: EnvironmentConfig, client: Any) 
     print(f"\nendpoint: {record.endpoint}")
     print("point boto3, the AWS CLI and ddbctl at it:")
     print(f"  export {ENDPOINT_VARIABLE}={record.endpoint}")
+    if record.backend == MOTO:
+        print(f"  export AWS_ENDPOINT_URL_S3={record.endpoint}  # moto serves S3 here too")
     print(f"  export AWS_DEFAULT_REGION={config.region}")
     print("  # no AWS account? any credentials work locally:")
     print("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local")
-    print(f"stop it with: python -m ddbctl local down --port {record.port}")
+    print(f"stop it with: ddbctl local down --port {record.port}")
     if record.backend == DYNAMODB_LOCAL:
         print(EXPOSURE_NOTE)
 
@@ -383,7 +385,7 @@ def _require_catalog_shape(
         ]
         if drift:
             start_clean = (
-                f"`python -m ddbctl local down --port {record.port}` and `up` again"
+                f"`ddbctl local down --port {record.port}` and `up` again"
                 if record.db_path is None
                 else f"delete the table (or {record.db_path}) and run `up` again"
             )

@@ -139,7 +139,7 @@ def test_a_table_left_with_another_key_is_named_with_the_way_out(no_java, port, 
         f"{STATE_LINE}dev-agent-profiles already exists on this server with another shape "
         "(key schema: id (N) HASH, expected id (S) HASH; index job-index: missing; "
     )
-    assert error.endswith(f"`python -m ddbctl local down --port {port}` and `up` again")
+    assert error.endswith(f"`ddbctl local down --port {port}` and `up` again")
 
 
 def test_backend_moto_is_chosen_even_with_java_and_a_mismatch_is_refused(port, capsys):

@@ -24,7 +24,7 @@ from ddbio.seeding import (
     sample_data_hash,
     upsert,
 )
-from tests.test_seeder_handler import (
+from tests.unit.test_seeder_handler import (
     CONFIG,
     OPPORTUNITIES,
     REQUESTS,

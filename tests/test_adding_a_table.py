@@ -189,6 +189,19 @@ def make(copy: Path, target: str) -> None:
     assert result.returncode == 0, f"make {target}:\n{result.stdout}\n{result.stderr}"
 
 
+def lock_check(copy: Path) -> subprocess.CompletedProcess[str]:
+    """The lock check `make test` runs after the suite, on templates synthesized in-process."""
+    return subprocess.run(
+        [sys.executable, "-m", "ddbctl", "check-changes", "--strict"],
+        cwd=copy,
+        env=environment_for(copy),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
 def module_of(test_id: str) -> str:
     return test_id.split("::")[0]
 
@@ -204,7 +217,13 @@ def test_a_new_table_fails_only_on_regeneration_and_passes_after_it(tmp_path):
     for test_id, text in before.items():
         assert REGENERATED_BY[module_of(test_id)] in text, f"{test_id} does not name its fix"
 
+    stale = lock_check(copy)
+    assert stale.returncode == 1, stale.stderr
+    assert stale.stderr.endswith("run `make lock` and commit it\n"), stale.stderr
+
     for target in REGENERATE:
         make(copy, target)
     after = run_suite(copy, tmp_path / "after.xml")
     assert after == {}, "\n\n".join(f"{t}\n{text}" for t, text in after.items())
+    fresh = lock_check(copy)
+    assert fresh.returncode == 0, fresh.stderr

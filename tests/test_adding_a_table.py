@@ -148,6 +148,9 @@ def copy_repository(target: Path) -> Path:
 
 def environment_for(copy: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
+    # xdist workers must collect the same ids; a set in a parameter id depends on the hash seed.
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("DDBCTL_STATE_DIR", None)  # the copy's own fixtures choose it
     env["PATH"] = os.pathsep.join(
         [str(copy / "node_modules" / ".bin"), str(copy / ".venv" / "bin"), env["PATH"]]
     )

@@ -305,7 +305,7 @@ def test_prod_agent_tables_and_indexes_have_scaling_targets_and_policies(environ
     tables = tables_by_name(prod)
     multiplier = prod.config.autoscaling_max_multiplier
     provisioned = [spec for spec in catalog.TABLES if spec.provisioned]
-    assert {spec.key for spec in provisioned} == {"agent-profiles", "agent-conversations"}
+    assert provisioned  # seed 004's two tables; tests/test_seed_spec.py checks which
 
     def assert_scaled(settings: dict, floor: int) -> None:
         assert settings["MinCapacity"] == floor

@@ -18,12 +18,13 @@ import pytest
 import catalog
 from catalog import AttributeType, GlobalIndex, KeyAttribute, TableSpec
 from ddbctl.cli import main
-from schema_lock import compare, read_lock, table_identities
+from schema_lock import compare, table_identities
 from schema_lock.lockfile import LOCK_DIR
 from schema_lock.templates import synthesize
 from settings import load_from_cdk_json
 
 S = AttributeType.STRING
+TABLES_WITH_AUDIT = len(catalog.TABLES) + 1  # the allowed catalog adds trade-audit
 
 
 def modified_catalog(**changes_by_key) -> dict[str, tuple[TableSpec, ...]]:
@@ -41,12 +42,15 @@ def extra_gsis(spec_key: str, *names: str) -> tuple[GlobalIndex, ...]:
     return catalog.table(spec_key).global_indexes + new
 
 
-def synth_staging(applications, outdir: Path):
+def synth_staging(applications, outdir: Path, *, baseline):
+    """Findings against ``baseline``: the unmodified catalog's staging templates, so these
+    checks see only the edits made here, whether or not the committed lock is current
+    (tests/test_schema_lock_files.py checks that, and names `make lock`)."""
     config = load_from_cdk_json("staging")
     templates = synthesize([config], applications=applications, outdir=outdir)["staging"]
     findings = compare(
         environment="staging",
-        locked=read_lock(LOCK_DIR / "staging.json", "staging"),
+        locked=table_identities(baseline.templates),
         current=table_identities(templates),
         protected=config.protected,
         retains_tables=True,
@@ -55,7 +59,7 @@ def synth_staging(applications, outdir: Path):
 
 
 @pytest.fixture(scope="module")
-def unsafe(tmp_path_factory):
+def unsafe(tmp_path_factory, environments):
     applications = modified_catalog(
         OpportunitySessions={
             "global_indexes": extra_gsis("OpportunitySessions", "Owner", "Region")
@@ -66,11 +70,12 @@ def unsafe(tmp_path_factory):
             "ai-trade-matching-processing-status": {"construct_id": "WorkflowStatus"},
         },
     )
-    return synth_staging(applications, tmp_path_factory.mktemp("unsafe") / "cdk.out.staging")
+    outdir = tmp_path_factory.mktemp("unsafe") / "cdk.out.staging"
+    return synth_staging(applications, outdir, baseline=environments["staging"])
 
 
 @pytest.fixture(scope="module")
-def allowed(tmp_path_factory):
+def allowed(tmp_path_factory, environments):
     applications = modified_catalog(
         OpportunitySessions={"global_indexes": extra_gsis("OpportunitySessions", "Owner")},
         **{
@@ -87,7 +92,8 @@ def allowed(tmp_path_factory):
         partition_key=KeyAttribute("auditId", S),
     )
     applications["trade-matching"] = (*applications["trade-matching"], audit)
-    return synth_staging(applications, tmp_path_factory.mktemp("allowed") / "cdk.out.staging")
+    outdir = tmp_path_factory.mktemp("allowed") / "cdk.out.staging"
+    return synth_staging(applications, outdir, baseline=environments["staging"])
 
 
 def test_two_new_gsis_at_once_fail(unsafe):
@@ -186,18 +192,18 @@ def test_strict_fails_on_allowed_changes_the_lock_does_not_record_yet(allowed, t
     assert main([*argv, "--lock-dir", str(tmp_path), "--update-lock"]) == 0
     capsys.readouterr()
     assert main([*argv, "--lock-dir", str(tmp_path)]) == 0  # recorded: strict passes
-    assert capsys.readouterr().out == "ok [staging] 7 tables match the lock\n"
+    assert capsys.readouterr().out == f"ok [staging] {TABLES_WITH_AUDIT} tables match the lock\n"
 
 
 def test_cli_update_lock_then_check_matches(allowed, tmp_path, capsys):
     cdk_out = str(allowed[0])
     args = ["check-changes", "--env", "staging", "--cdk-out", cdk_out, "--lock-dir", str(tmp_path)]
     assert main([*args, "--update-lock"]) == 0
-    assert "staging.json: updated (7 tables)" in capsys.readouterr().out
+    assert f"staging.json: updated ({TABLES_WITH_AUDIT} tables)" in capsys.readouterr().out
     assert main([*args, "--update-lock"]) == 0
-    assert "staging.json: unchanged (7 tables)" in capsys.readouterr().out
+    assert f"staging.json: unchanged ({TABLES_WITH_AUDIT} tables)" in capsys.readouterr().out
     assert main(args) == 0
-    assert capsys.readouterr().out == "ok [staging] 7 tables match the lock\n"
+    assert capsys.readouterr().out == f"ok [staging] {TABLES_WITH_AUDIT} tables match the lock\n"
 
 
 def test_cli_missing_lock_is_a_usage_error(allowed, tmp_path, capsys):
@@ -289,7 +295,7 @@ def test_baseline_without_a_lock_counts_every_table_as_new(allowed, lock_repo, c
     assert main(baseline(allowed, lock_repo, ref="HEAD~1")) == 0
     out = capsys.readouterr().out
     assert "note [staging]: HEAD~1 has no lock yet; every table counts as new" in out
-    assert out.count("is a new table") == 7
+    assert out.count("is a new table") == TABLES_WITH_AUDIT
 
 
 def test_baseline_unknown_ref_is_a_usage_error(allowed, lock_repo, capsys):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import catalog
 from schema_lock import (
     Index,
     KeyPart,
@@ -18,15 +19,16 @@ from schema_lock import (
     write_lock,
 )
 from schema_lock.lockfile import LOCK_DIR, lock_path, parse_lock
-from settings import ENVIRONMENT_NAMES
+from settings import ENVIRONMENT_NAMES, load_from_cdk_json
 
 
 def test_committed_locks_match_the_current_templates(environments):
     """What `make test` also checks through the CLI, here on the session's templates."""
     for name in ENVIRONMENT_NAMES:
         current = table_identities(environments[name].templates)
-        locked = read_lock(lock_path(LOCK_DIR, name), name)
-        assert locked == current, f"schema-lock/{name}.json is stale: run `make lock`"
+        path = lock_path(LOCK_DIR, name)
+        locked = read_lock(path, name)
+        assert locked == current, f"{path.parent.name}/{path.name} is stale: run `make lock`"
         findings = compare(
             environment=name, locked=locked, current=current, protected=True, retains_tables=True
         )
@@ -35,11 +37,15 @@ def test_committed_locks_match_the_current_templates(environments):
 
 def test_committed_locks_are_canonical_and_cover_every_table():
     for name in ENVIRONMENT_NAMES:
-        text = lock_path(LOCK_DIR, name).read_text(encoding="utf-8")
+        path = lock_path(LOCK_DIR, name)
+        text = path.read_text(encoding="utf-8")
         tables = parse_lock(text, source=name, environment=name)
         assert render_lock(name, tables) == text  # sorted, stable, not edited by hand
-        assert len(tables) == 6
-        assert all(table.table_name.startswith(f"{name}-") for table in tables.values())
+        config = load_from_cdk_json(name)
+        expected = {config.table_name(spec) for spec in catalog.TABLES}
+        assert {table.table_name for table in tables.values()} == expected, (
+            f"{path.parent.name}/{path.name} does not list the catalog's tables: run `make lock`"
+        )
 
 
 def test_lock_records_identity_fields(environments):

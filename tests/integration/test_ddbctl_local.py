@@ -26,6 +26,7 @@ from ddbctl.local_server import free_port, port_in_use
 from ddbctl.local_state import ServerRecord, is_running, stop_process
 from ddbio.seeding import SeedingError
 
+TABLE_COUNT = len(catalog.TABLES)
 STATE_LINE = "ddbctl local: error: "
 
 
@@ -84,7 +85,7 @@ def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
         "Java 17+ not found (found none): falling back to moto's standalone server "
         "(in memory; install Java for DynamoDB Local)"
     ]
-    assert "created 6 table(s), 0 already present" in out
+    assert f"created {TABLE_COUNT} table(s), 0 already present" in out
     endpoint = f"http://127.0.0.1:{port}"
     assert f"export AWS_ENDPOINT_URL_DYNAMODB={endpoint}" in out
     for spec in catalog.TABLES:
@@ -96,15 +97,19 @@ def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
 
     assert main(["local", "status", "--port", str(port), "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
-    assert (status["running"], status["backend"], len(status["tables"])) == (True, "moto", 6)
+    assert (status["running"], status["backend"], len(status["tables"])) == (
+        True,
+        "moto",
+        TABLE_COUNT,
+    )
 
     # Idempotent: the same server, only missing tables are created.
     assert main(["local", "up", "--port", str(port), "--no-seed", "--env", "staging"]) == 0
     out = capsys.readouterr().out
     assert f"reusing moto server (pid {status['pid']})" in out
-    assert "created 6 table(s)" in out  # staging's names are new
+    assert f"created {TABLE_COUNT} table(s)" in out  # staging's names are new
     assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
-    assert "created 0 table(s), 6 already present" in capsys.readouterr().out
+    assert f"created 0 table(s), {TABLE_COUNT} already present" in capsys.readouterr().out
 
     assert main(["local", "down", "--port", str(port)]) == 0
     assert capsys.readouterr().out == (
@@ -500,7 +505,7 @@ def test_db_path_keeps_data_across_restarts(dynamodb_local, port, tmp_path, monk
     assert f"keeps its data in {db}" in up(other, expected=1)
     assert "in-memory" not in up(["local", "down", "--port", str(port)])
 
-    assert "created 0 table(s), 6 already present" in up(argv)
+    assert f"created 0 table(s), {TABLE_COUNT} already present" in up(argv)
     assert client.get_item(TableName="dev-agent-profiles", Key={"id": {"S": "kept"}})["Item"]
 
 

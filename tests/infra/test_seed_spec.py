@@ -1,7 +1,10 @@
-"""Every seed table, in every environment, as the seeds specify it.
+"""The seed tables, in every environment, as the seed documents specify them.
 
 The expectations below are transcribed from the seed documents, not read
-from the catalog, so a catalog mistake cannot hide behind itself.
+from the catalog, so a catalog mistake cannot hide behind itself. Each check
+covers the seed tables the catalog holds: a table added later is not a seed
+table and is left to the catalog-driven tests (tests/test_environment_rules.py).
+A seed table that disappears fails test_every_seed_table_is_still_in_the_catalog.
 """
 
 from __future__ import annotations
@@ -9,8 +12,7 @@ from __future__ import annotations
 import pytest
 
 import catalog
-
-GLOBAL_TABLE = "AWS::DynamoDB::GlobalTable"
+from tests.environment_tables import keys, tables_by_name
 
 # base name -> (key schema, attribute types, {index: (keys, projection)}, ttl)
 SEEDS = {
@@ -79,6 +81,13 @@ SEEDS = {
         None,
     ),
 }
+# The applications the seeds describe (000/001, 002, 003, 004).
+SEED_APPLICATIONS = (
+    "root-orchestrator",
+    "trade-matching",
+    "opportunity-analyzer",
+    "agent-matching",
+)
 SEED_TAGS = {
     "ai-trade-matching-processing-status": {
         "Name": "Orchestrator Processing Status",
@@ -89,20 +98,10 @@ SEED_TAGS = {
 }
 
 
-def tables_by_name(environment) -> dict[str, tuple[str, dict]]:
-    return {
-        resource["Properties"]["TableName"]: (stack, resource)
-        for stack, resource in environment.resources(GLOBAL_TABLE).values()
-    }
-
-
-def keys(schema) -> list[tuple[str, str]]:
-    return [(k["AttributeName"], k["KeyType"]) for k in schema]
-
-
-def test_exactly_the_six_seed_tables_under_env_names(environment):
-    env = environment.config.name
-    assert sorted(tables_by_name(environment)) == sorted(f"{env}-{base}" for base in SEEDS)
+def test_every_seed_table_is_still_in_the_catalog():
+    """Removing or renaming a seed table is a decision, not an accident of a refactor."""
+    assert set(SEEDS) <= {spec.key for spec in catalog.TABLES}
+    assert set(SEED_APPLICATIONS) <= set(catalog.APPLICATIONS)
 
 
 @pytest.mark.parametrize("base", sorted(SEEDS))
@@ -123,58 +122,6 @@ def test_keys_types_indexes_and_projections_match_the_seeds(environment, base):
         assert props["TimeToLiveSpecification"] == {"AttributeName": ttl, "Enabled": True}
 
 
-def test_every_table_uses_the_environment_cmk_and_pitr(environment):
-    keys_ = environment.resources("AWS::KMS::Key")
-    assert len(keys_) == 1
-    ((key_id, (_, key)),) = keys_.items()
-    assert key["Properties"]["EnableKeyRotation"] is True
-    assert key["DeletionPolicy"] == key["UpdateReplacePolicy"] == "Retain"
-    days = 35 if environment.config.name in ("staging", "prod") else 7
-    for _, (_, table) in tables_by_name(environment).items():
-        props = table["Properties"]
-        assert props["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS"}
-        (replica,) = props["Replicas"]
-        assert replica["Region"] == environment.config.region
-        assert replica["SSESpecification"]["KMSMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
-        assert replica["PointInTimeRecoverySpecification"] == {
-            "PointInTimeRecoveryEnabled": True,
-            "RecoveryPeriodInDays": days,
-        }
-
-
-def test_protection_follows_the_environment(environment):
-    protected = environment.config.name in ("staging", "prod")
-    for _, (_, table) in tables_by_name(environment).items():
-        expected_policy = "Retain" if protected else "Delete"
-        assert table["DeletionPolicy"] == expected_policy
-        assert table["UpdateReplacePolicy"] == expected_policy
-        (replica,) = table["Properties"]["Replicas"]
-        assert replica["DeletionProtectionEnabled"] is protected
-
-
-def test_billing_on_demand_except_agent_tables_in_prod(environment):
-    env = environment.config.name
-    for name, (_, table) in tables_by_name(environment).items():
-        props = table["Properties"]
-        provisioned = env == "prod" and name.startswith(f"{env}-agent-")
-        assert props["BillingMode"] == ("PROVISIONED" if provisioned else "PAY_PER_REQUEST")
-        if not provisioned:
-            continue
-        write = props["WriteProvisionedThroughputSettings"]["WriteCapacityAutoScalingSettings"]
-        read = props["Replicas"][0]["ReadProvisionedThroughputSettings"][
-            "ReadCapacityAutoScalingSettings"
-        ]
-        for settings in (read, write):
-            assert settings["MinCapacity"] == 10
-            assert settings["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 70
-        for gsi in props["GlobalSecondaryIndexes"]:
-            gsi_write = gsi["WriteProvisionedThroughputSettings"]
-            assert gsi_write["WriteCapacityAutoScalingSettings"]["MinCapacity"] == 5
-        for gsi in props["Replicas"][0]["GlobalSecondaryIndexes"]:
-            gsi_read = gsi["ReadProvisionedThroughputSettings"]["ReadCapacityAutoScalingSettings"]
-            assert gsi_read["MinCapacity"] == 5
-
-
 @pytest.mark.parametrize("base", sorted(SEEDS))
 def test_tags_are_the_seeds_plus_environment(environment, base):
     _, table = tables_by_name(environment)[f"{environment.config.name}-{base}"]
@@ -184,20 +131,44 @@ def test_tags_are_the_seeds_plus_environment(environment, base):
         assert tags[key] == value
 
 
-def test_every_table_name_and_arn_is_exported_per_environment(environment):
+@pytest.mark.parametrize("base", sorted(SEEDS))
+def test_ttl_attributes_follow_the_seeds(base):
+    *_, ttl = SEEDS[base]
+    assert catalog.table(base).ttl_attribute == ttl
+
+
+def test_only_seed_004_tables_carry_provisioned_capacity():
+    provisioned = {key for key in SEEDS if catalog.table(key).provisioned}
+    assert provisioned == {"agent-profiles", "agent-conversations"}
+    for key in provisioned:
+        billing = catalog.table(key).provisioned
+        assert (billing.table.read, billing.table.write) == (10, 10)
+        assert (billing.index.read, billing.index.write) == (5, 5)
+
+
+def test_seed_004_tables_are_provisioned_in_prod_only(environment):
     env = environment.config.name
-    exports = {}
-    for stack_name, template in environment.templates.items():
-        for output in template.get("Outputs", {}).values():
-            if "Export" in output and isinstance(output["Export"]["Name"], str):
-                exports[output["Export"]["Name"]] = (stack_name, output["Value"])
     tables = tables_by_name(environment)
-    for spec in catalog.TABLES:
-        stack, table = tables[environment.config.table_name(spec)]
-        logical = next(
-            lid for lid, r in environment.templates[stack]["Resources"].items() if r is table
-        )
-        stem = spec.construct_id
-        assert exports[f"{env}-{stem}TableName"] == (stack, {"Ref": logical})
-        assert exports[f"{env}-{stem}TableArn"] == (stack, {"Fn::GetAtt": [logical, "Arn"]})
+    for key in ("agent-profiles", "agent-conversations"):
+        _, table = tables[f"{env}-{key}"]
+        expected = "PROVISIONED" if env == "prod" else "PAY_PER_REQUEST"
+        assert table["Properties"]["BillingMode"] == expected
+
+
+def test_seed_003_lookup_by_opportunity_id_has_its_own_index():
+    spec = catalog.table("OpportunitySessions")
+    index = spec.index("OpportunityIdIndex")
+    assert index.partition_key.name == "opportunityId"
+    _, pattern = catalog.access_patterns()["opportunity-by-id"]
+    assert pattern.index == "OpportunityIdIndex"
+
+
+def test_seed_003_table_keeps_its_export_name(environment):
+    env = environment.config.name
+    exports = {
+        output["Export"]["Name"]
+        for template in environment.templates.values()
+        for output in template.get("Outputs", {}).values()
+        if "Export" in output and isinstance(output["Export"]["Name"], str)
+    }
     assert f"{env}-OpportunitySessionsTableName" in exports

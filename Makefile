@@ -88,7 +88,7 @@ budget: synth
 # the lock, the snapshots and the access document, and passes once they are regenerated.
 .PHONY: walkthrough
 walkthrough: setup
-	$(PYTHON) -m pytest -m walkthrough tests/test_adding_a_table.py
+	$(PYTHON) -m pytest -m walkthrough tests/integration/test_adding_a_table.py
 
 # Rewrite schema-lock/<env>.json from the templates, after the change was reviewed.
 .PHONY: lock

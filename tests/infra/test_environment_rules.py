@@ -2,7 +2,7 @@
 
 The table set and each table's billing come from the catalog and the environment's
 settings, so adding a table needs no edit here; the seed tables' own shapes are
-checked against the seed documents in tests/test_seed_spec.py.
+checked against the seed documents in tests/infra/test_seed_spec.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The expectations below are transcribed from the seed documents, not read
 from the catalog, so a catalog mistake cannot hide behind itself. Each check
 covers the seed tables the catalog holds: a table added later is not a seed
-table and is left to the catalog-driven tests (tests/test_environment_rules.py).
+table and is left to the catalog-driven tests (tests/infra/test_environment_rules.py).
 A seed table that disappears fails test_every_seed_table_is_still_in_the_catalog.
 """
 

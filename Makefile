@@ -71,7 +71,7 @@ update-snapshots: setup
 budget: synth
 	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
 
-# Rewrite schema-lock/<env>.json from the templates, after the change was reviewed.
+# Rewrite table-locks/<env>.json from the templates, after the change was reviewed.
 .PHONY: lock
 lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock

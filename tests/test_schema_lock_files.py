@@ -26,7 +26,7 @@ def test_committed_locks_match_the_current_templates(environments):
     for name in ENVIRONMENT_NAMES:
         current = table_identities(environments[name].templates)
         locked = read_lock(lock_path(LOCK_DIR, name), name)
-        assert locked == current, f"schema-lock/{name}.json is stale: run `make lock`"
+        assert locked == current, f"table-locks/{name}.json is stale: run `make lock`"
         findings = compare(
             environment=name, locked=locked, current=current, protected=True, retains_tables=True
         )

@@ -81,7 +81,7 @@ def test_a_lock_that_is_not_utf8_is_one_line(update, cdk_out, tmp_path, capsys):
 
 @pytest.mark.parametrize("update", [False, True], ids=["check", "update-lock"])
 def test_a_lock_dir_that_is_a_file_is_one_line(update, cdk_out, tmp_path, capsys):
-    not_a_dir = tmp_path / "schema-lock"
+    not_a_dir = tmp_path / "table-locks"
     not_a_dir.write_text("x")
     extra = ["--update-lock"] if update else []
     assert check_changes(cdk_out, "--lock-dir", str(not_a_dir), *extra) == 2

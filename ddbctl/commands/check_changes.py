@@ -1,7 +1,7 @@
 """``ddbctl check-changes``: stop table changes that would fail a deploy or lose data.
 
 Compares the synthesized templates with the committed schema lock
-(``schema-lock/<env>.json``). Exit 0 when every change is allowed (it says
+(``table-locks/<env>.json``). Exit 0 when every change is allowed (it says
 what each will do), 1 on any unsafe change (each line names the safe
 multi-step path) or, with ``--strict`` or ``--baseline-ref``, on a lock that
 does not match the templates, 2 on a usage problem or a missing lock.
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check-changes",
         help="fail on table changes that would replace a table or fail the deploy",
         description="Compare the synthesized templates with the schema lock "
-        "(schema-lock/<env>.json) and fail, naming the safe multi-step path, on a change "
+        "(table-locks/<env>.json) and fail, naming the safe multi-step path, on a change "
         "that would replace a table, add or remove more than one GSI at once, change a GSI "
         "in place, rename TTL in one step, or drop a staging or prod table.",
     )
@@ -75,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--lock-dir",
         type=Path,
         default=LOCK_DIR,
-        help="where the <env>.json locks live (default: schema-lock/)",
+        help="where the <env>.json locks live (default: table-locks/)",
     )
     parser.add_argument(
         "--baseline-ref",
@@ -209,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     if args.lock_dir.exists() and not args.lock_dir.is_dir():
         raise CliError(
             f"--lock-dir {args.lock_dir} is a file, not a directory: point it at the directory "
-            "that holds <env>.json (default schema-lock/)",
+            "that holds <env>.json (default table-locks/)",
             exit_code=EXIT_USAGE,
         )
     configs = _environments(args.env)
@@ -251,6 +251,6 @@ def run(args: argparse.Namespace) -> int:
             exit_code=EXIT_FAILURE,
         )
     if allowed and not args.baseline_ref:
-        print("allowed changes: after review, record them with `make lock` and commit schema-lock/")
+        print("allowed changes: after review, record them with `make lock` and commit table-locks/")
     # Without --strict, a lock behind the templates passes: the changes above are allowed.
     return 0

@@ -37,7 +37,9 @@ DEFAULT_PRINCIPALS = {
     "agent-matching-server": {"Service": "ecs-tasks.amazonaws.com"},
     "profile-migration-operator": "account-root",
 }
-SEED_003_ACTIONS = {
+# A transcription of seed 003 (003_cf875c0a4d0c15d2.txt), Phase 2's IAM policy, statement
+# "DynamoDBAccess": the check of the catalog against the seed, so never read from the catalog.
+SEED_003_POLICY_TRANSCRIPTION = {
     "dynamodb:PutItem",
     "dynamodb:GetItem",
     "dynamodb:UpdateItem",
@@ -399,7 +401,7 @@ def test_scan_only_where_a_seed_requires_it():
 
 def test_analyzer_holds_seed_003s_eight_actions_and_queries_each_index():
     matrix = consumer("opportunity-analyzer").matrix()
-    assert matrix["OpportunitySessions"] == SEED_003_ACTIONS
+    assert matrix["OpportunitySessions"] == SEED_003_POLICY_TRANSCRIPTION
     for index in catalog.table("OpportunitySessions").global_indexes:
         assert matrix[f"OpportunitySessions/index/{index.name}"] == {"dynamodb:Query"}
 

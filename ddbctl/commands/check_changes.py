@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+from ddbctl.templates_input import load_config, load_templates
 from schema_lock.identity import TableIdentity, table_identities
 from schema_lock.lockfile import (
     LOCK_DIR,
@@ -28,13 +29,7 @@ from schema_lock.lockfile import (
     write_lock,
 )
 from schema_lock.rules import Finding, compare
-from schema_lock.templates import (
-    TemplateError,
-    Templates,
-    read_cloud_assembly,
-    synthesize,
-)
-from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
+from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 # A branch, tag, SHA or revision expression (HEAD^1, origin/main~2, @{u}); never an
 # option (a leading "-") and never a path (":"), since it is joined to one for git show.
@@ -100,24 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _environments(requested: list[str] | None) -> list[EnvironmentConfig]:
     names = list(dict.fromkeys(requested or ENVIRONMENT_NAMES))
-    try:
-        return [load_from_cdk_json(name) for name in names]
-    except ConfigError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
-
-
-def _templates(configs: list[EnvironmentConfig], cdk_out: str | None) -> dict[str, Templates]:
-    try:
-        if cdk_out is None:
-            return synthesize(configs)
-        return {
-            config.name: read_cloud_assembly(
-                Path(cdk_out.replace("{env}", config.name)), config.name
-            )
-            for config in configs
-        }
-    except TemplateError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    return [load_config(name) for name in names]
 
 
 def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIdentity]:
@@ -213,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
             exit_code=EXIT_USAGE,
         )
     configs = _environments(args.env)
-    templates = _templates(configs, args.cdk_out)
+    templates = load_templates(configs, args.cdk_out)
     current = {config.name: table_identities(templates[config.name]) for config in configs}
     if args.update_lock:
         return _update(configs, current, args.lock_dir)

@@ -15,6 +15,7 @@ from typing import IO, Any
 from ddbctl import exact_json
 from ddbctl.migrate.nesting import to_json
 from ddbctl.migrate.problems import TOO_DEEP, Problem
+from ddbctl.progress import stderr_progress
 
 REJECTED = "rejected"
 NOT_WRITTEN = "not_written"
@@ -181,18 +182,7 @@ def progress_bar(*, total_bytes: int, enabled: bool, dry_run: bool = False) -> I
     if not enabled:
         yield lambda bytes_done, tally: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("migrating"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
+    with stderr_progress("migrating") as progress:
         task = progress.add_task("migrate", total=max(total_bytes, 1), status="")
 
         def update(bytes_done: int, tally: Tally) -> None:

@@ -19,11 +19,10 @@ from ddbctl.cli import main
 from ddbctl.context import CommandContext
 from ddbctl.migrate import checkpoint as cp
 from ddbctl.migrate.table_schema import schema_problem
-from ddbctl.migrate.validate import build_item
-from ddbctl.migrate.writer import Batch, Pending, SchemaMismatchError, write_one
+from ddbctl.migrate.writer import Batch, SchemaMismatchError, write_one
 from ddbio import BackoffPolicy, dynamodb_client
 from tests.agent_profiles_table import table_description
-from tests.profiles import profile, read_rejects, write_files
+from tests.profiles import pending, profile, read_rejects, write_files
 
 TABLE = "dev-agent-profiles"
 KEY_REFUSAL = "The provided key element does not match the schema"
@@ -127,19 +126,6 @@ def test_a_wrong_schema_table_is_refused_before_anything_is_written(
         "table with the catalog's key schema\n"
     )
     assert {path: path.read_bytes() for path in (rejects, checkpoint)} == before
-
-
-def pending(number: int) -> Pending:
-    record = profile(number)
-    return Pending(
-        seq=number,
-        id=record["id"],
-        path="x.json",
-        position=None,
-        location="x.json",
-        record=record,
-        request={"PutRequest": {"Item": build_item(record)[1]}},
-    )
 
 
 @pytest.mark.parametrize(

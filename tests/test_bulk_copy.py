@@ -16,7 +16,7 @@ from ddbctl.bulk.export_copy import ONLY_MISSING_REFUSAL, copy_via_s3
 from ddbctl.bulk.location import parse_location
 from ddbctl.errors import CliError
 from ddbio.table_definitions import create_table
-from tests.bulk_fixtures import BUCKET, moto_endpoint, services
+from tests.bulk_fixtures import BUCKET, bulk_operation_description, moto_endpoint, services
 
 __all__ = ["moto_endpoint", "services"]
 SOURCE = "staging-agent-profiles"
@@ -48,13 +48,7 @@ def target():
 
 
 def description(status: str, **extra) -> dict:
-    return {
-        "BulkOperationDescription": {
-            "BulkOperationArn": ARN,
-            "BulkOperationStatus": status,
-            **extra,
-        }
-    }
+    return bulk_operation_description(ARN, status, **extra)
 
 
 def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_table, target):

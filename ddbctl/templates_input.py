@@ -7,11 +7,22 @@ gets the same one-line usage error from each.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ddbctl.errors import EXIT_USAGE, CliError
 from schema_lock.templates import TemplateError, Templates, read_cloud_assembly, synthesize
 from settings import ConfigError, EnvironmentConfig, load_from_cdk_json
+
+
+def add_cdk_out_argument(parser: argparse.ArgumentParser) -> None:
+    """``--cdk-out DIR``, the templates ``load_templates`` reads instead of synthesizing."""
+    parser.add_argument(
+        "--cdk-out",
+        metavar="DIR",
+        help="read templates from a `cdk synth --output` directory instead of synthesizing "
+        "in-process; {env} is replaced by the environment name (e.g. cdk.out.{env})",
+    )
 
 
 def load_config(name: str) -> EnvironmentConfig:

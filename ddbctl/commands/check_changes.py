@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
-from ddbctl.templates_input import load_config, load_templates
+from ddbctl.templates_input import add_cdk_out_argument, load_config, load_templates
 from schema_lock.identity import TableIdentity, table_identities
 from schema_lock.lockfile import (
     LOCK_DIR,
@@ -60,12 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=ENVIRONMENT_NAMES,
         help="environment to check; repeat for several (default: all)",
     )
-    parser.add_argument(
-        "--cdk-out",
-        metavar="DIR",
-        help="read templates from a `cdk synth --output` directory instead of synthesizing "
-        "in-process; {env} is replaced by the environment name (e.g. cdk.out.{env})",
-    )
+    add_cdk_out_argument(parser)
     parser.add_argument(
         "--lock-dir",
         type=Path,

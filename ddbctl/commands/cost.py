@@ -22,7 +22,7 @@ from ddbctl.cost.prices import load_prices
 from ddbctl.cost.render import as_json, as_markdown_change, as_text
 from ddbctl.cost.workload import read_workload, workload_costs
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
-from ddbctl.templates_input import load_config, load_templates
+from ddbctl.templates_input import add_cdk_out_argument, load_config, load_templates
 from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 
@@ -40,12 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="environment to price (default dev; --check-budget checks all without it)",
     )
     parser.add_argument("--json", action="store_true", help="the stable JSON of docs/cost.md")
-    parser.add_argument(
-        "--cdk-out",
-        metavar="DIR",
-        help="read templates from a `cdk synth --output` directory instead of synthesizing "
-        "in-process; {env} is replaced by the environment name (e.g. cdk.out.{env})",
-    )
+    add_cdk_out_argument(parser)
     parser.add_argument(
         "--prices", type=Path, metavar="FILE", help="JSON object overriding unit prices"
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ddbctl import exact_json
+from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED
 from ddbctl.migrate.nesting import to_json
 from ddbctl.migrate.problems import TOO_DEEP, Problem
 from ddbctl.progress import stderr_progress
@@ -169,6 +170,14 @@ class RejectsLog:
 
     def close(self) -> None:
         self._handle.close()
+
+
+def report_stopped(*, interrupted: bool, fatal: object, next_step: str) -> int:
+    """Say on stderr why a migrate-profiles run stopped early and what to do next
+    (``next_step`` starts with its own separator); the exit code it means."""
+    why = "interrupted" if interrupted else f"stopped: {fatal}"
+    print(f"ddbctl migrate-profiles: {why}{next_step}", file=sys.stderr)
+    return EXIT_INTERRUPTED if interrupted else EXIT_FAILURE
 
 
 def progress_enabled() -> bool:

@@ -51,6 +51,18 @@ def description(status: str, **extra) -> dict:
     return bulk_operation_description(ARN, status, **extra)
 
 
+def copy(dynamodb, client, s3, **options):
+    """``copy_via_s3`` from SOURCE to TARGET, the two tables every test here copies."""
+    return copy_via_s3(
+        source_client=dynamodb,
+        target_client=client,
+        s3=s3,
+        source_table=SOURCE,
+        target_table=TARGET,
+        **options,
+    )
+
+
 def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_table, target):
     dynamodb, s3 = source_table
     client, stubber = target
@@ -81,12 +93,10 @@ def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_tabl
     stubber.add_response(
         "describe_bulk_operation", description("COMPLETED", ProcessedItemCount=7, FailedItemCount=0)
     )
-    outcome = copy_via_s3(
-        source_client=dynamodb,
-        target_client=client,
-        s3=s3,
-        source_table=SOURCE,
-        target_table=TARGET,
+    outcome = copy(
+        dynamodb,
+        client,
+        s3,
         staging=staging,
         poll_seconds=0,
         sleep=lambda seconds: None,
@@ -117,12 +127,10 @@ def test_only_missing_is_refused_before_anything_is_exported(source_table, targe
     dynamodb, s3 = source_table
     client, _ = target
     with pytest.raises(CliError) as raised:
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
+        copy(
+            dynamodb,
+            client,
+            s3,
             staging=parse_location(f"s3://{BUCKET}/copies/c2"),
             only_missing=True,
         )
@@ -137,12 +145,10 @@ def test_a_source_without_point_in_time_recovery_is_one_line(services, target):
     create_table(dynamodb, catalog.table("agent-profiles"), table_name=SOURCE)
     stubber.add_response("describe_table", {"Table": {"TableName": TARGET}})
     with pytest.raises(CliError, match="has point-in-time recovery off, and an export needs it"):
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
+        copy(
+            dynamodb,
+            client,
+            s3,
             staging=parse_location(f"s3://{BUCKET}/copies/c4"),
         )
 
@@ -155,12 +161,10 @@ def test_a_target_with_replicas_is_refused_before_the_export(source_table, targe
         {"Table": {"TableName": TARGET, "Replicas": [{"RegionName": "eu-west-1"}]}},
     )
     with pytest.raises(CliError, match="has replicas in eu-west-1"):
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
+        copy(
+            dynamodb,
+            client,
+            s3,
             staging=parse_location(f"s3://{BUCKET}/copies/c3"),
         )
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="copies/").get("KeyCount") == 0
@@ -183,12 +187,10 @@ def test_ctrl_c_during_the_copy_leaves_the_bulk_put_running(source_table, target
             raise KeyboardInterrupt
 
     with pytest.raises(CliError) as raised:
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
+        copy(
+            dynamodb,
+            client,
+            s3,
             staging=parse_location(f"s3://{BUCKET}/copies/c5"),
             poll_seconds=1,
             sleep=interrupt,

@@ -529,28 +529,8 @@ def _bare_stack() -> tuple[cdk.Stack, dynamodb.TableV2, kms.Key]:
     return stack, table, key
 
 
-@pytest.mark.parametrize(
-    ("existing_role", "assumed_by"),
-    [("some-role", iam.ServicePrincipal("lambda.amazonaws.com")), (None, None)],
-)
-def test_construct_needs_exactly_one_of_existing_role_and_principal(existing_role, assumed_by):
-    stack, table, key = _bare_stack()
-    with pytest.raises(ValueError, match="exactly one of existing_role and assumed_by"):
-        ConsumerAccess(
-            stack,
-            "Access",
-            consumer=consumer("profile-migration-operator"),
-            tables={"agent-profiles": table},
-            encryption_key=key,
-            region="eu-west-1",
-            existing_role=existing_role,
-            assumed_by=assumed_by,
-        )
-
-
-def test_construct_limits_kms_to_dynamodb_in_the_given_region():
-    from aws_cdk.assertions import Match, Template
-
+def _operator_access(**role: object) -> cdk.Stack:
+    """The migration operator's access to one bare table, its role given by ``role``."""
     stack, table, key = _bare_stack()
     ConsumerAccess(
         stack,
@@ -559,8 +539,24 @@ def test_construct_limits_kms_to_dynamodb_in_the_given_region():
         tables={"agent-profiles": table},
         encryption_key=key,
         region="eu-west-1",
-        assumed_by=trusted_principal("account"),
+        **role,
     )
+    return stack
+
+
+@pytest.mark.parametrize(
+    ("existing_role", "assumed_by"),
+    [("some-role", iam.ServicePrincipal("lambda.amazonaws.com")), (None, None)],
+)
+def test_construct_needs_exactly_one_of_existing_role_and_principal(existing_role, assumed_by):
+    with pytest.raises(ValueError, match="exactly one of existing_role and assumed_by"):
+        _operator_access(existing_role=existing_role, assumed_by=assumed_by)
+
+
+def test_construct_limits_kms_to_dynamodb_in_the_given_region():
+    from aws_cdk.assertions import Match, Template
+
+    stack = _operator_access(assumed_by=trusted_principal("account"))
     Template.from_stack(stack).has_resource_properties(
         "AWS::IAM::ManagedPolicy",
         {

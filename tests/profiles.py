@@ -54,3 +54,13 @@ def pending(number: int) -> Pending:
         record=record,
         request={"PutRequest": {"Item": request}},
     )
+
+
+def drop_tables(client: Any, *names: str) -> None:
+    """Delete each table that exists and wait until it is gone; a missing one is fine."""
+    for name in names:
+        try:
+            client.delete_table(TableName=name)
+        except client.exceptions.ResourceNotFoundException:
+            continue
+        client.get_waiter("table_not_exists").wait(TableName=name)

@@ -145,12 +145,7 @@ def test_a_source_without_point_in_time_recovery_is_one_line(services, target):
     create_table(dynamodb, catalog.table("agent-profiles"), table_name=SOURCE)
     stubber.add_response("describe_table", {"Table": {"TableName": TARGET}})
     with pytest.raises(CliError, match="has point-in-time recovery off, and an export needs it"):
-        copy(
-            dynamodb,
-            client,
-            s3,
-            staging=parse_location(f"s3://{BUCKET}/copies/c4"),
-        )
+        copy(dynamodb, client, s3, staging=parse_location(f"s3://{BUCKET}/copies/c4"))
 
 
 def test_a_target_with_replicas_is_refused_before_the_export(source_table, target):
@@ -161,12 +156,7 @@ def test_a_target_with_replicas_is_refused_before_the_export(source_table, targe
         {"Table": {"TableName": TARGET, "Replicas": [{"RegionName": "eu-west-1"}]}},
     )
     with pytest.raises(CliError, match="has replicas in eu-west-1"):
-        copy(
-            dynamodb,
-            client,
-            s3,
-            staging=parse_location(f"s3://{BUCKET}/copies/c3"),
-        )
+        copy(dynamodb, client, s3, staging=parse_location(f"s3://{BUCKET}/copies/c3"))
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="copies/").get("KeyCount") == 0
 
 

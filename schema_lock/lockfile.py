@@ -16,6 +16,8 @@ from schema_lock.identity import TableIdentity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_DIR = PROJECT_ROOT / "table-locks"
+# What the lock directory was called before; a base branch from then still has it there.
+PREVIOUS_LOCK_DIR_NAME = "schema-lock"
 FORMAT_VERSION = 1
 HEADER = (
     "Table identities of the synthesized templates. Written by `make lock` after review; "

@@ -20,6 +20,7 @@ from ddbctl.templates_input import add_cdk_out_argument, load_config, load_templ
 from schema_lock.identity import TableIdentity, table_identities
 from schema_lock.lockfile import (
     LOCK_DIR,
+    PREVIOUS_LOCK_DIR_NAME,
     PROJECT_ROOT,
     LockError,
     LockUnreadableError,
@@ -98,18 +99,26 @@ def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIden
     git = shutil.which("git")
     if git is None:
         raise CliError("--baseline-ref needs git on PATH", exit_code=EXIT_USAGE)
-    spec = f"{ref}:./{environment}.json"
-    # A fixed command plus a validated ref and a path, never a shell string; and
-    # --end-of-options, so even a ref that looked like an option could not be one.
-    result = subprocess.run(  # noqa: S603
-        [git, "show", "--end-of-options", spec],
-        cwd=lock_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    paths = [f"./{environment}.json"]
+    if lock_dir.name == LOCK_DIR.name:  # a base from before the rename keeps it there
+        paths.append(f"../{PREVIOUS_LOCK_DIR_NAME}/{environment}.json")
+    for path in paths:
+        # A fixed command plus a validated ref and a path, never a shell string; and
+        # --end-of-options, so even a ref that looked like an option could not be one.
+        result = subprocess.run(  # noqa: S603
+            [git, "show", "--end-of-options", f"{ref}:{path}"],
+            cwd=lock_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        missing = "does not exist in" in result.stderr or "exists on disk, but not in" in (
+            result.stderr
+        )
+        if not missing:
+            break
     if result.returncode != 0:
-        if "does not exist in" in result.stderr or "exists on disk, but not in" in result.stderr:
+        if missing:
             print(f"note [{environment}]: {ref} has no lock yet; every table counts as new")
             return {}
         raise CliError(
@@ -119,7 +128,7 @@ def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIden
         )
     try:
         return parse_lock(
-            result.stdout, source=f"{ref}:{environment}.json", environment=environment
+            result.stdout, source=f"{ref}:{path.removeprefix('./')}", environment=environment
         )
     except LockError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None

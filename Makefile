@@ -90,7 +90,7 @@ budget: synth
 walkthrough: setup
 	$(PYTHON) -m pytest -m walkthrough tests/integration/test_adding_a_table.py
 
-# Rewrite schema-lock/<env>.json from the templates, after the change was reviewed.
+# Rewrite table-locks/<env>.json from the templates, after the change was reviewed.
 .PHONY: lock
 lock: setup
 	$(PYTHON) -m ddbctl check-changes --update-lock

@@ -39,7 +39,6 @@ AGENT_PROFILES = TableSpec(
             description="One agent profile (GET /retrieve/<id>)",
             operation=Operation.GET,
             key_condition="#id = :id",
-            parameters=("id",),
             source="004 GET /retrieve/<id>",
         ),
         AccessPattern(
@@ -48,7 +47,6 @@ AGENT_PROFILES = TableSpec(
             operation=Operation.QUERY,
             index="job-index",
             key_condition="#job = :job",
-            parameters=("job",),
             source="004 job-index",
         ),
         AccessPattern(
@@ -57,7 +55,6 @@ AGENT_PROFILES = TableSpec(
             operation=Operation.QUERY,
             index="location-index",
             key_condition="#location_city = :location_city",
-            parameters=("location_city",),
             source="004 location-index",
         ),
     ),
@@ -83,7 +80,6 @@ AGENT_CONVERSATIONS = TableSpec(
             description="One conversation's messages in time order (GET /conversation/<id>)",
             operation=Operation.QUERY,
             key_condition="#conversation_id = :conversation_id",
-            parameters=("conversation_id",),
             source="004 GET /conversation/<id>",
         ),
         AccessPattern(
@@ -92,7 +88,6 @@ AGENT_CONVERSATIONS = TableSpec(
             operation=Operation.QUERY,
             index="agent-conversations-index",
             key_condition="#agent_id = :agent_id",
-            parameters=("agent_id",),
             source="004 GET /agent/<id>/conversations",
         ),
     ),

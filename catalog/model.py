@@ -6,8 +6,12 @@ seeder Lambda and the tests, so it has to stay importable everywhere.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+_NAME_PLACEHOLDER = re.compile(r"#(\w+)")
+_VALUE_PLACEHOLDER = re.compile(r":(\w+)")
 
 
 class AttributeType(StrEnum):
@@ -76,20 +80,44 @@ class GlobalIndex:
 class AccessPattern:
     """A named read the applications make, and the key or index that serves it.
 
-    ``parameters`` are supplied by the caller; ``fixed`` values are part of the
-    pattern itself (for example ``status = pending``).  ``key_condition`` is the
-    exact DynamoDB expression with ``#name``/``:name`` placeholders.
+    ``key_condition`` is the exact DynamoDB expression with ``#name``/``:name``
+    placeholders, and the one statement of the pattern's values: each ``:name``
+    is either ``fixed`` by the pattern itself (for example ``status = pending``)
+    or a parameter the caller supplies.
     """
 
     name: str
     description: str
     operation: Operation
     key_condition: str
-    parameters: tuple[str, ...]
     index: str | None = None
     fixed: tuple[tuple[str, str], ...] = ()
     scan_forward: bool = True
     source: str = ""
+
+    def __post_init__(self) -> None:
+        unused = [name for name, _ in self.fixed if name not in self.value_names]
+        if unused:
+            raise ValueError(
+                f"access pattern {self.name!r} fixes {', '.join(unused)}, which its key "
+                f"condition {self.key_condition!r} does not use"
+            )
+
+    @property
+    def attribute_names(self) -> tuple[str, ...]:
+        """The attributes behind the ``#name`` placeholders, in order of first use."""
+        return tuple(dict.fromkeys(_NAME_PLACEHOLDER.findall(self.key_condition)))
+
+    @property
+    def value_names(self) -> tuple[str, ...]:
+        """The ``:name`` placeholders, in order of first use."""
+        return tuple(dict.fromkeys(_VALUE_PLACEHOLDER.findall(self.key_condition)))
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The values the caller supplies: every ``:name`` the pattern does not fix."""
+        fixed = {name for name, _ in self.fixed}
+        return tuple(name for name in self.value_names if name not in fixed)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,6 @@ OPPORTUNITY_SESSIONS = TableSpec(
             description="Every opportunity of one analysis session",
             operation=Operation.QUERY,
             key_condition="#sessionId = :sessionId",
-            parameters=("sessionId",),
             source="003 getOpportunities",
         ),
         AccessPattern(
@@ -54,7 +53,6 @@ OPPORTUNITY_SESSIONS = TableSpec(
             operation=Operation.QUERY,
             index="StatusIndex",
             key_condition="#status = :status",
-            parameters=("status",),
             source="003 StatusIndex use case",
         ),
         AccessPattern(
@@ -63,7 +61,6 @@ OPPORTUNITY_SESSIONS = TableSpec(
             operation=Operation.QUERY,
             index="PriorityIndex",
             key_condition="#priority = :priority",
-            parameters=(),
             fixed=(("priority", "High"),),
             scan_forward=False,
             source="003 PriorityIndex use case",
@@ -74,7 +71,6 @@ OPPORTUNITY_SESSIONS = TableSpec(
             operation=Operation.QUERY,
             index="OpportunityIdIndex",
             key_condition="#opportunityId = :opportunityId",
-            parameters=("opportunityId",),
             source="003 getOpportunity 'requires GSI on opportunityId'",
         ),
     ),

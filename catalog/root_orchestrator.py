@@ -42,7 +42,6 @@ MARKET_INTELLIGENCE_REQUESTS = TableSpec(
             description="Get one request by its id",
             operation=Operation.GET,
             key_condition="#request_id = :request_id",
-            parameters=("request_id",),
             source="000/001 'Get request by ID'",
         ),
         AccessPattern(
@@ -51,7 +50,6 @@ MARKET_INTELLIGENCE_REQUESTS = TableSpec(
             operation=Operation.QUERY,
             index="user-index",
             key_condition="#user_id = :user_id",
-            parameters=("user_id",),
             source="000/001 'Get requests by user'",
         ),
         AccessPattern(
@@ -60,7 +58,6 @@ MARKET_INTELLIGENCE_REQUESTS = TableSpec(
             operation=Operation.QUERY,
             index="project-index",
             key_condition="#project_id = :project_id",
-            parameters=("project_id",),
             source="000 project-index",
         ),
         AccessPattern(
@@ -69,7 +66,6 @@ MARKET_INTELLIGENCE_REQUESTS = TableSpec(
             operation=Operation.QUERY,
             index="status-index",
             key_condition="#status = :status",
-            parameters=("status",),
             source="000 status-index",
         ),
         AccessPattern(
@@ -78,7 +74,6 @@ MARKET_INTELLIGENCE_REQUESTS = TableSpec(
             operation=Operation.QUERY,
             index="status-index",
             key_condition="#status = :status",
-            parameters=(),
             fixed=(("status", "pending"),),
             source="000/001 'Get pending requests'",
         ),
@@ -88,7 +83,6 @@ MARKET_INTELLIGENCE_REQUESTS = TableSpec(
             operation=Operation.QUERY,
             index="strategy-index",
             key_condition="#processing_strategy = :processing_strategy",
-            parameters=(),
             fixed=(("processing_strategy", "table"),),
             scan_forward=False,
             source="000/001 'Get requests by priority for table strategy'",
@@ -120,7 +114,6 @@ REQUEST_PROCESSING_LOGS = TableSpec(
             description="Get one log entry by its id",
             operation=Operation.GET,
             key_condition="#log_id = :log_id",
-            parameters=("log_id",),
             source="001 logs key",
         ),
         AccessPattern(
@@ -129,7 +122,6 @@ REQUEST_PROCESSING_LOGS = TableSpec(
             operation=Operation.QUERY,
             index="request-logs-index",
             key_condition="#request_id = :request_id",
-            parameters=("request_id",),
             scan_forward=True,
             source="000 'Get logs for a specific request'",
         ),

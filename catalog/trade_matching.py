@@ -22,7 +22,6 @@ PROCESSING_STATUS = TableSpec(
             description="The status of one workflow session",
             operation=Operation.GET,
             key_condition="#sessionId = :sessionId",
-            parameters=("sessionId",),
             source="002 'Verify the item was created'",
         ),
     ),

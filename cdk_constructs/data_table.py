@@ -16,6 +16,7 @@ from catalog import (
     ProvisionedBilling,
     TableSpec,
 )
+from catalog.deployment import table_deployment
 from catalog.model import TableClass
 
 _ATTRIBUTE_TYPES = {
@@ -103,7 +104,10 @@ class DataTable(Construct):
         super().__init__(scope, construct_id)
         self.spec = spec
         self.table_name = table_name
-        self._provisioned = spec.provisioned if provisioned_capacity else None
+        deployment = table_deployment(
+            spec, environment_name=environment_name, provisioned_capacity=provisioned_capacity
+        )
+        self._provisioned = deployment.provisioned
         self._multiplier = autoscaling_max_multiplier
         self.max_request_units = None if self._provisioned else max_request_units
         self.table = dynamodb.TableV2(
@@ -123,10 +127,7 @@ class DataTable(Construct):
             time_to_live_attribute=spec.ttl_attribute,
             deletion_protection=deletion_protection,
             removal_policy=removal_policy,
-            tags=[
-                CfnTag(key=key, value=value)
-                for key, value in (*spec.tags, ("Environment", environment_name))
-            ],
+            tags=[CfnTag(key=key, value=value) for key, value in deployment.tags],
         )
 
     @property

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,8 +22,6 @@ import catalog
 from catalog import AccessPattern, AttributeType, Operation, TableSpec
 from ddbctl.errors import EXIT_USAGE, CliError
 
-_NAME = re.compile(r"#(\w+)")
-_VALUE = re.compile(r":(\w+)")
 _serializer = TypeSerializer()
 
 
@@ -125,12 +122,10 @@ class PreparedPattern:
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": self.pattern.key_condition,
-            "ExpressionAttributeNames": {
-                f"#{name}": name for name in _NAME.findall(self.pattern.key_condition)
-            },
+            "ExpressionAttributeNames": {f"#{name}": name for name in self.pattern.attribute_names},
             "ExpressionAttributeValues": {
                 f":{name}": _serializer.serialize(self.key_values[name])
-                for name in _VALUE.findall(self.pattern.key_condition)
+                for name in self.pattern.value_names
             },
             "ScanIndexForward": self.pattern.scan_forward,
         }

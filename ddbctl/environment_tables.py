@@ -14,7 +14,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 import catalog
-from catalog import ProvisionedBilling, TableSpec
+from catalog import TableSpec
+from catalog.deployment import TableDeployment, table_deployment
 from ddbctl.table_definitions import create_table
 from settings import EnvironmentConfig
 
@@ -26,18 +27,19 @@ def is_unsupported(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") in UNSUPPORTED_ERROR_CODES
 
 
-def provisioned_billing(spec: TableSpec, config: EnvironmentConfig) -> ProvisionedBilling | None:
-    """The seed's provisioned capacity where the environment honours it (the agent tables
-    in prod), else None for on-demand. Mirrors ``DataTable``'s rule."""
-    return spec.provisioned if config.provisioned_capacity else None
+def deployment(spec: TableSpec, config: EnvironmentConfig) -> TableDeployment:
+    """``config``'s billing and tags for ``spec``: the rule ``DataTable`` deploys."""
+    return table_deployment(
+        spec, environment_name=config.name, provisioned_capacity=config.provisioned_capacity
+    )
 
 
 def expected_billing_mode(spec: TableSpec, config: EnvironmentConfig) -> str:
-    return "PROVISIONED" if provisioned_billing(spec, config) else "PAY_PER_REQUEST"
+    return deployment(spec, config).billing_mode
 
 
 def expected_tags(spec: TableSpec, config: EnvironmentConfig) -> dict[str, str]:
-    return {**dict(spec.tags), "Environment": config.name}
+    return dict(deployment(spec, config).tags)
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,14 @@ def create_environment_tables(client: Any, config: EnvironmentConfig) -> list[Cr
     results = []
     for spec in catalog.TABLES:
         table_name = config.table_name(spec)
+        rules = deployment(spec, config)
         created = create_table(
             client,
             spec,
             table_name=table_name,
             deletion_protection=config.deletion_protection,
-            provisioned=provisioned_billing(spec, config),
-            extra_tags=(("Environment", config.name),),
+            provisioned=rules.provisioned,
+            extra_tags=rules.environment_tags,
             kms_encryption=True,
         )
         pitr = enable_pitr(client, table_name, days=config.pitr_recovery_days) if created else None

@@ -6,6 +6,8 @@ EXIT_USAGE = 2
 # What a shell reports for a process killed by SIGPIPE (128 + 13), so
 # `set -o pipefail` scripts see the same code whether Python or C wrote the output.
 EXIT_BROKEN_PIPE = 141
+# 128 + SIGINT, as a shell reports a command stopped with Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 class CliError(Exception):

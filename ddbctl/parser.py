@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 from ddbctl.endpoint import endpoint_url_argument
@@ -35,3 +36,19 @@ def add_env_arguments(parser: argparse.ArgumentParser, *, default_env: str | Non
         help="DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local "
         "(default: $AWS_ENDPOINT_URL_DYNAMODB, then AWS)",
     )
+
+
+def whole_number(*, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """argparse ``type=``: a whole number in range, or a one-line usage error naming it."""
+    bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"must be a whole number {bounds}")
+        return value
+
+    return parse

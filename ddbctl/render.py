@@ -7,12 +7,17 @@ Plain text rather than a boxed table: it never truncates a table name to fit
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import Binary
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from ddbctl import exact_json
 
@@ -64,17 +69,22 @@ def cell(value: Any) -> str:
 
 
 def aligned(headers: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell (no header line when ``headers`` is None);
-    the last column is never padded."""
-    table = [list(headers), *rows] if headers is not None else list(rows)
-    if not table:
+    """Columns padded to their widest cell (no header line when ``headers`` is None),
+    two spaces apart, by a borderless ``rich`` table; the last column is never padded."""
+    if headers is None and not rows:
         return ""
-    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
-    lines = []
-    for row in table:
-        cells = [str(value).ljust(width) for value, width in zip(row, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    table = Table(box=None, show_header=headers is not None, header_style="", pad_edge=False)
+    for header in headers if headers is not None else [""] * len(rows[0]):
+        table.add_column(Text(str(header)), no_wrap=True)
+    for row in rows:
+        # Text, not str: a value like "[bold]" or ":smile:" is data, never markup.
+        table.add_row(*(Text(str(value)) for value in row))
+    # Wide enough that rich never wraps or crops a cell: a row stays one line.
+    lines = [list(headers), *rows] if headers is not None else list(rows)
+    width = sum(max(cell_len(str(row[i])) for row in lines) + 2 for i in range(len(lines[0])))
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
 
 
 def print_items(items: list[dict[str, Any]], *, first_columns: list[str], title: str) -> None:

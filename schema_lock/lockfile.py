@@ -1,4 +1,4 @@
-"""``schema-lock/<env>.json``: stable, sorted, human-diffable JSON.
+"""``table-locks/<env>.json``: stable, sorted, human-diffable JSON.
 
 The lock is rewritten only by ``make lock``, after review, so its diff in a
 pull request is the reviewer's record of every table identity change.
@@ -15,7 +15,9 @@ from typing import Any
 from schema_lock.identity import TableIdentity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LOCK_DIR = PROJECT_ROOT / "schema-lock"
+LOCK_DIR = PROJECT_ROOT / "table-locks"
+# What the lock directory was called before; a base branch from then still has it there.
+PREVIOUS_LOCK_DIR_NAME = "schema-lock"
 FORMAT_VERSION = 1
 HEADER = (
     "Table identities of the synthesized templates. Written by `make lock` after review; "

@@ -19,6 +19,17 @@ BUCKET = "bulk-staging"
 TABLE = "dev-agent-profiles"
 
 
+def bulk_operation_description(arn: str, status: str, **extra: Any) -> dict[str, Any]:
+    """A ``DescribeBulkOperation`` answer, for Stubber (moto has no bulk operations)."""
+    return {
+        "BulkOperationDescription": {
+            "BulkOperationArn": arn,
+            "BulkOperationStatus": status,
+            **extra,
+        }
+    }
+
+
 @pytest.fixture(scope="module")
 def moto_endpoint():
     from moto.server import ThreadedMotoServer

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ddbctl.migrate.validate import build_item
+from ddbctl.migrate.writer import Pending
+
 
 def profile(number: int, **data: Any) -> dict[str, Any]:
     """A json_storage envelope, as seed 004's server writes them; ``data`` overrides fields."""
@@ -36,3 +39,28 @@ def write_files(directory: Path, records: dict[str, Any | bytes]) -> Path:
 
 def read_rejects(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def pending(number: int) -> Pending:
+    """Profile ``number`` as the writer's queue holds it: validated, with its put request."""
+    record = profile(number)
+    _, request = build_item(record)
+    return Pending(
+        seq=number,
+        id=record["id"],
+        path="x.json",
+        position=None,
+        location="x.json",
+        record=record,
+        request={"PutRequest": {"Item": request}},
+    )
+
+
+def drop_tables(client: Any, *names: str) -> None:
+    """Delete each table that exists and wait until it is gone; a missing one is fine."""
+    for name in names:
+        try:
+            client.delete_table(TableName=name)
+        except client.exceptions.ResourceNotFoundException:
+            continue
+        client.get_waiter("table_not_exists").wait(TableName=name)

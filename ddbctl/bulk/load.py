@@ -28,7 +28,7 @@ from ddbctl.bulk.target import require_bulk_target
 from ddbctl.bulk.watch import status_line, watch
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import is_loopback, require_local_endpoint
-from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.migrate.claim import claimed_outputs, listed_source
 from ddbctl.migrate.problems import Problem
@@ -38,11 +38,11 @@ from ddbctl.migrate.report import (
     Tally,
     progress_bar,
     progress_enabled,
+    report_stopped,
     summary_lines,
 )
 from ddbctl.migrate.runner import Migration
 
-EXIT_INTERRUPTED = 130
 STATE_SUBDIR = "migrate-profiles"
 UNREPORTED = "bulk_put_unreported"
 STOPPED = "bulk_put_stopped"
@@ -260,13 +260,12 @@ def _stopped(result: Any, rejects_path: Any) -> int:
         result.tally, dry_run=False, rejects=rejects_path, unfinished=result.unfinished
     ):
         print(line)
-    why = "interrupted" if result.interrupted else f"stopped: {result.fatal}"
-    print(
-        f"ddbctl migrate-profiles: {why} while staging; nothing was started: run the same "
-        "command again (objects already uploaded are not uploaded again)",
-        file=sys.stderr,
+    return report_stopped(
+        interrupted=result.interrupted,
+        fatal=result.fatal,
+        next_step=" while staging; nothing was started: run the same command again "
+        "(objects already uploaded are not uploaded again)",
     )
-    return EXIT_INTERRUPTED if result.interrupted else EXIT_FAILURE
 
 
 def _s3_problem(location: StagingLocation, error: Exception) -> str:

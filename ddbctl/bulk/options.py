@@ -6,16 +6,9 @@ import argparse
 
 from ddbctl.bulk.location import location_argument
 from ddbctl.bulk.operation import MIN_WRITE_UNITS, TIERS
+from ddbctl.parser import whole_number
 
-
-def write_units(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < MIN_WRITE_UNITS:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least {MIN_WRITE_UNITS}")
-    return value
+write_units = whole_number(minimum=MIN_WRITE_UNITS)
 
 
 def add_via_s3_arguments(parser: argparse.ArgumentParser) -> None:

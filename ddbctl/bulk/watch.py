@@ -8,6 +8,7 @@ from typing import Any
 
 from ddbctl.bulk.operation import TERMINAL, describe
 from ddbctl.migrate.report import progress_enabled
+from ddbctl.progress import stderr_progress
 
 POLL_SECONDS = 15.0  # the operation runs for minutes to hours; DescribeBulkOperation is cheap
 
@@ -45,18 +46,7 @@ def watch(
     show = progress_enabled() if enabled is None else enabled
     if not show:
         return _poll(client, arn, poll_seconds, sleep, lambda operation: None)
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("bulk put"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
+    with stderr_progress("bulk put") as progress:
         task = progress.add_task("bulk", total=None, status="starting")
 
         def update(operation: dict[str, Any]) -> None:

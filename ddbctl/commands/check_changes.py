@@ -1,7 +1,7 @@
 """``ddbctl check-changes``: stop table changes that would fail a deploy or lose data.
 
 Compares the synthesized templates with the committed schema lock
-(``schema-lock/<env>.json``). Exit 0 when every change is allowed (it says
+(``table-locks/<env>.json``). Exit 0 when every change is allowed (it says
 what each will do), 1 on any unsafe change (each line names the safe
 multi-step path) or, with ``--strict`` or ``--baseline-ref``, on a lock that
 does not match the templates, 2 on a usage problem or a missing lock.
@@ -16,9 +16,11 @@ import subprocess
 from pathlib import Path
 
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+from ddbctl.templates_input import add_cdk_out_argument, load_config, load_templates
 from schema_lock.identity import TableIdentity, table_identities
 from schema_lock.lockfile import (
     LOCK_DIR,
+    PREVIOUS_LOCK_DIR_NAME,
     PROJECT_ROOT,
     LockError,
     LockUnreadableError,
@@ -28,13 +30,7 @@ from schema_lock.lockfile import (
     write_lock,
 )
 from schema_lock.rules import Finding, compare
-from schema_lock.templates import (
-    TemplateError,
-    Templates,
-    read_cloud_assembly,
-    synthesize,
-)
-from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
+from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 # A branch, tag, SHA or revision expression (HEAD^1, origin/main~2, @{u}); never an
 # option (a leading "-") and never a path (":"), since it is joined to one for git show.
@@ -55,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check-changes",
         help="fail on table changes that would replace a table or fail the deploy",
         description="Compare the synthesized templates with the schema lock "
-        "(schema-lock/<env>.json) and fail, naming the safe multi-step path, on a change "
+        "(table-locks/<env>.json) and fail, naming the safe multi-step path, on a change "
         "that would replace a table, add or remove more than one GSI at once, change a GSI "
         "in place, rename TTL in one step, or drop a staging or prod table.",
     )
@@ -65,17 +61,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=ENVIRONMENT_NAMES,
         help="environment to check; repeat for several (default: all)",
     )
-    parser.add_argument(
-        "--cdk-out",
-        metavar="DIR",
-        help="read templates from a `cdk synth --output` directory instead of synthesizing "
-        "in-process; {env} is replaced by the environment name (e.g. cdk.out.{env})",
-    )
+    add_cdk_out_argument(parser)
     parser.add_argument(
         "--lock-dir",
         type=Path,
         default=LOCK_DIR,
-        help="where the <env>.json locks live (default: schema-lock/)",
+        help="where the <env>.json locks live (default: table-locks/)",
     )
     parser.add_argument(
         "--baseline-ref",
@@ -100,24 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _environments(requested: list[str] | None) -> list[EnvironmentConfig]:
     names = list(dict.fromkeys(requested or ENVIRONMENT_NAMES))
-    try:
-        return [load_from_cdk_json(name) for name in names]
-    except ConfigError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
-
-
-def _templates(configs: list[EnvironmentConfig], cdk_out: str | None) -> dict[str, Templates]:
-    try:
-        if cdk_out is None:
-            return synthesize(configs)
-        return {
-            config.name: read_cloud_assembly(
-                Path(cdk_out.replace("{env}", config.name)), config.name
-            )
-            for config in configs
-        }
-    except TemplateError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
+    return [load_config(name) for name in names]
 
 
 def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIdentity]:
@@ -125,18 +99,26 @@ def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIden
     git = shutil.which("git")
     if git is None:
         raise CliError("--baseline-ref needs git on PATH", exit_code=EXIT_USAGE)
-    spec = f"{ref}:./{environment}.json"
-    # A fixed command plus a validated ref and a path, never a shell string; and
-    # --end-of-options, so even a ref that looked like an option could not be one.
-    result = subprocess.run(  # noqa: S603
-        [git, "show", "--end-of-options", spec],
-        cwd=lock_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    paths = [f"./{environment}.json"]
+    if lock_dir.name == LOCK_DIR.name:  # a base from before the rename keeps it there
+        paths.append(f"../{PREVIOUS_LOCK_DIR_NAME}/{environment}.json")
+    for path in paths:
+        # A fixed command plus a validated ref and a path, never a shell string; and
+        # --end-of-options, so even a ref that looked like an option could not be one.
+        result = subprocess.run(  # noqa: S603
+            [git, "show", "--end-of-options", f"{ref}:{path}"],
+            cwd=lock_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        missing = "does not exist in" in result.stderr or "exists on disk, but not in" in (
+            result.stderr
+        )
+        if not missing:
+            break
     if result.returncode != 0:
-        if "does not exist in" in result.stderr or "exists on disk, but not in" in result.stderr:
+        if missing:
             print(f"note [{environment}]: {ref} has no lock yet; every table counts as new")
             return {}
         raise CliError(
@@ -146,7 +128,7 @@ def _git_lock(ref: str, lock_dir: Path, environment: str) -> dict[str, TableIden
         )
     try:
         return parse_lock(
-            result.stdout, source=f"{ref}:{environment}.json", environment=environment
+            result.stdout, source=f"{ref}:{path.removeprefix('./')}", environment=environment
         )
     except LockError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
@@ -209,11 +191,11 @@ def run(args: argparse.Namespace) -> int:
     if args.lock_dir.exists() and not args.lock_dir.is_dir():
         raise CliError(
             f"--lock-dir {args.lock_dir} is a file, not a directory: point it at the directory "
-            "that holds <env>.json (default schema-lock/)",
+            "that holds <env>.json (default table-locks/)",
             exit_code=EXIT_USAGE,
         )
     configs = _environments(args.env)
-    templates = _templates(configs, args.cdk_out)
+    templates = load_templates(configs, args.cdk_out)
     current = {config.name: table_identities(templates[config.name]) for config in configs}
     if args.update_lock:
         return _update(configs, current, args.lock_dir)
@@ -251,6 +233,6 @@ def run(args: argparse.Namespace) -> int:
             exit_code=EXIT_FAILURE,
         )
     if allowed and not args.baseline_ref:
-        print("allowed changes: after review, record them with `make lock` and commit schema-lock/")
+        print("allowed changes: after review, record them with `make lock` and commit table-locks/")
     # Without --strict, a lock behind the templates passes: the changes above are allowed.
     return 0

@@ -20,6 +20,7 @@ import argparse
 from pathlib import Path
 
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+from ddbctl.templates_input import load_config
 from schema_lock.cdk_diff import StatefulChange, parse_cdk_diff
 from schema_lock.diff_completeness import (
     IncompleteDiffError,
@@ -29,7 +30,7 @@ from schema_lock.diff_completeness import (
 )
 from schema_lock.rules import FAILS_DEPLOY
 from schema_lock.templates import expected_stack_names
-from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
+from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 COMMENT_MARKER = "<!-- ddbctl cdk-diff {env} -->"
 APPROVAL_LABEL = "stateful-change-approved"
@@ -93,13 +94,6 @@ def _read_diff(path: Path, config: EnvironmentConfig) -> str:
     except IncompleteDiffError as error:
         raise CliError(str(error), exit_code=EXIT_USAGE) from None
     return diff
-
-
-def _config(environment: str) -> EnvironmentConfig:
-    try:
-        return load_from_cdk_json(environment)
-    except ConfigError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
 
 
 def _comment_target(path: Path | None) -> Path | None:
@@ -208,7 +202,7 @@ def render_refusal(*, environment: str, problem: str) -> str:
 def run(args: argparse.Namespace) -> int:
     comment = _comment_target(args.comment)
     try:
-        diff = _read_diff(args.diff_file, _config(args.env))
+        diff = _read_diff(args.diff_file, load_config(args.env))
         schema_report = (
             _read(args.schema_report, "check-changes output") if args.schema_report else None
         )

@@ -22,8 +22,8 @@ from ddbctl.cost.prices import load_prices
 from ddbctl.cost.render import as_json, as_markdown_change, as_text
 from ddbctl.cost.workload import read_workload, workload_costs
 from ddbctl.errors import EXIT_FAILURE, EXIT_USAGE, CliError
-from schema_lock.templates import TemplateError, Templates, read_cloud_assembly, synthesize
-from settings import ENVIRONMENT_NAMES, ConfigError, EnvironmentConfig, load_from_cdk_json
+from ddbctl.templates_input import add_cdk_out_argument, load_config, load_templates
+from settings import ENVIRONMENT_NAMES, EnvironmentConfig
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,12 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="environment to price (default dev; --check-budget checks all without it)",
     )
     parser.add_argument("--json", action="store_true", help="the stable JSON of docs/cost.md")
-    parser.add_argument(
-        "--cdk-out",
-        metavar="DIR",
-        help="read templates from a `cdk synth --output` directory instead of synthesizing "
-        "in-process; {env} is replaced by the environment name (e.g. cdk.out.{env})",
-    )
+    add_cdk_out_argument(parser)
     parser.add_argument(
         "--prices", type=Path, metavar="FILE", help="JSON object overriding unit prices"
     )
@@ -68,27 +63,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "request's base) to the head's ({env} is replaced as for --cdk-out)",
     )
     parser.set_defaults(handler=run)
-
-
-def _config(name: str) -> EnvironmentConfig:
-    try:
-        return load_from_cdk_json(name)
-    except ConfigError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
-
-
-def _templates(configs: list[EnvironmentConfig], cdk_out: str | None) -> dict[str, Templates]:
-    try:
-        if cdk_out is None:
-            return synthesize(configs)
-        return {
-            config.name: read_cloud_assembly(
-                Path(cdk_out.replace("{env}", config.name)), config.name
-            )
-            for config in configs
-        }
-    except TemplateError as error:
-        raise CliError(str(error), exit_code=EXIT_USAGE) from None
 
 
 def _check_usage(args: argparse.Namespace) -> None:
@@ -114,9 +88,9 @@ def _check_usage(args: argparse.Namespace) -> None:
 
 def _check_budget(args: argparse.Namespace) -> int:
     names = [args.env] if args.env else list(ENVIRONMENT_NAMES)
-    configs = [_config(name) for name in names]
+    configs = [load_config(name) for name in names]
     prices = {config.name: load_prices(config.region, overrides=args.prices) for config in configs}
-    templates = _templates(configs, args.cdk_out)
+    templates = load_templates(configs, args.cdk_out)
     overruns = []
     for config in configs:
         estimate = fixed_estimate(config.name, count(templates[config.name]), prices[config.name])
@@ -134,7 +108,7 @@ def _change(args: argparse.Namespace, config: EnvironmentConfig) -> int:
     """Both sides priced alike, so only what the templates changed shows."""
     prices = load_prices(config.region, overrides=args.prices)
     head, base = (
-        fixed_estimate(config.name, count(_templates([config], out)[config.name]), prices)
+        fixed_estimate(config.name, count(load_templates([config], out)[config.name]), prices)
         for out in (args.cdk_out, args.baseline_cdk_out)
     )
     print(
@@ -150,13 +124,13 @@ def run(args: argparse.Namespace) -> int:
     _check_usage(args)
     if args.check_budget:
         return _check_budget(args)
-    config = _config(args.env or "dev")
+    config = load_config(args.env or "dev")
     if args.baseline_cdk_out:
         return _change(args, config)
     # Input files are checked before the (slow) synthesis, so a typo fails at once.
     loads = read_workload(args.workload) if args.workload else None
     prices = load_prices(config.region, overrides=args.prices)
-    counts = count(_templates([config], args.cdk_out)[config.name])
+    counts = count(load_templates([config], args.cdk_out)[config.name])
     estimate = fixed_estimate(config.name, counts, prices)
     workload = None
     if loads is not None:

@@ -39,27 +39,20 @@ from ddbctl.migrate.report import (
     printable,
     progress_bar,
     progress_enabled,
+    report_stopped,
     summary_lines,
 )
 from ddbctl.migrate.runner import Migration, Resume
 from ddbctl.migrate.table_schema import schema_problem
 from ddbctl.migrate.writer import ParallelWriter
-from ddbctl.parser import add_env_arguments
+from ddbctl.parser import add_env_arguments, whole_number
 
 STATE_SUBDIR = "migrate-profiles"  # inside local_state.state_dir(), like `ddbctl local`
 DEFAULT_WORKERS = 8
 MAX_WORKERS = 64
-EXIT_INTERRUPTED = 130
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_WORKERS}")
-    return value
+_workers = whole_number(minimum=1, maximum=MAX_WORKERS)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -229,13 +222,12 @@ def _migrate(
     ):
         print(printable(line))
     if result.interrupted or result.fatal is not None:
-        why = "interrupted" if result.interrupted else f"stopped: {result.fatal}"
-        print(
-            f"ddbctl migrate-profiles: {why}; {result.unfinished} record(s) unfinished: "
+        return report_stopped(
+            interrupted=result.interrupted,
+            fatal=result.fatal,
+            next_step=f"; {result.unfinished} record(s) unfinished: "
             "run the same command with --resume to continue",
-            file=sys.stderr,
         )
-        return EXIT_INTERRUPTED if result.interrupted else EXIT_FAILURE
     if result.tally.total_rejected or result.tally.total_not_written:
         return EXIT_FAILURE
     return EXIT_OK

@@ -167,16 +167,22 @@ def _global_table(properties: Mapping[str, Any]) -> tuple[TableFacts, list[Throu
         for index, writer in writers.items()
     ]
     first = replicas[0] if replicas else {}
-    facts = TableFacts(
+    return _facts(name, provisioned, first, indexes), scopes
+
+
+def _facts(
+    name: str, provisioned: bool, settings: Mapping[str, Any], indexes: list[str]
+) -> TableFacts:
+    """The priced facts; ``settings`` holds the table class and PITR (a ``Table``'s
+    properties, or a ``GlobalTable``'s first replica)."""
+    pitr = settings.get("PointInTimeRecoverySpecification", {})
+    return TableFacts(
         name=name,
         provisioned=provisioned,
-        table_class=first.get("TableClass", "STANDARD"),
-        pitr=bool(
-            first.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
-        ),
+        table_class=settings.get("TableClass", "STANDARD"),
+        pitr=bool(pitr.get("PointInTimeRecoveryEnabled")),
         indexes=tuple(indexes),
     )
-    return facts, scopes
 
 
 def _plain_table(properties: Mapping[str, Any]) -> tuple[TableFacts, list[Throughput]]:
@@ -206,15 +212,7 @@ def _plain_table(properties: Mapping[str, Any]) -> tuple[TableFacts, list[Throug
                     cap_write=_cap(caps, "Write"),
                 )
             )
-    facts = TableFacts(
-        name=name,
-        provisioned=provisioned,
-        table_class=properties.get("TableClass", "STANDARD"),
-        pitr=bool(
-            properties.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
-        ),
-        indexes=tuple(index for index, _ in holders[1:]),
-    )
+    facts = _facts(name, provisioned, properties, [index for index, _ in holders[1:]])
     return facts, scopes
 
 

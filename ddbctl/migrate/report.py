@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ddbctl import exact_json
+from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED
 from ddbctl.migrate.nesting import to_json
 from ddbctl.migrate.problems import TOO_DEEP, Problem
+from ddbctl.progress import stderr_progress
 
 REJECTED = "rejected"
 NOT_WRITTEN = "not_written"
@@ -170,6 +172,14 @@ class RejectsLog:
         self._handle.close()
 
 
+def report_stopped(*, interrupted: bool, fatal: object, next_step: str) -> int:
+    """Say on stderr why a migrate-profiles run stopped early and what to do next
+    (``next_step`` starts with its own separator); the exit code it means."""
+    why = "interrupted" if interrupted else f"stopped: {fatal}"
+    print(f"ddbctl migrate-profiles: {why}{next_step}", file=sys.stderr)
+    return EXIT_INTERRUPTED if interrupted else EXIT_FAILURE
+
+
 def progress_enabled() -> bool:
     """A bar for people at a terminal; nothing in CI logs or pipes."""
     return sys.stderr.isatty() and not os.environ.get("CI")
@@ -181,18 +191,7 @@ def progress_bar(*, total_bytes: int, enabled: bool, dry_run: bool = False) -> I
     if not enabled:
         yield lambda bytes_done, tally: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("migrating"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
+    with stderr_progress("migrating") as progress:
         task = progress.add_task("migrate", total=max(total_bytes, 1), status="")
 
         def update(bytes_done: int, tally: Tally) -> None:

@@ -55,7 +55,7 @@ def lock_entry(config: EnvironmentConfig, spec: TableSpec, *, lock_dir: Path) ->
         if identity.table_name == physical:
             return identity
     raise CliError(
-        f"schema-lock/{config.name}.json has no entry for {physical}: run `make lock` after "
+        f"{LOCK_DIR.name}/{config.name}.json has no entry for {physical}: run `make lock` after "
         "review, then plan the adoption again"
     )
 
@@ -142,7 +142,7 @@ def plan_adoption(
     stale = lock_differences(identity, spec)
     if stale:
         raise CliError(
-            f"schema-lock/{config.name}.json disagrees with the catalog on {spec.key} "
+            f"{LOCK_DIR.name}/{config.name}.json disagrees with the catalog on {spec.key} "
             f"({'; '.join(stale)}): review the catalog change and run `make lock` first"
         )
     names = stack_names(config)

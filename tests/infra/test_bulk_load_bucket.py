@@ -39,25 +39,18 @@ def built():
         for t in catalog.TABLES
         if t.key in {g.table for g in server.grants} | {spec.key}
     }
-    with_bucket = ConsumerAccess(
-        stack,
-        "Operator",
-        consumer=operator,
-        tables=tables,
-        encryption_key=key,
-        region="us-east-1",
-        assumed_by=cdk.aws_iam.AccountRootPrincipal(),
-        bulk_load_bucket=staging.bucket,
-    )
-    other = ConsumerAccess(
-        stack,
-        "Server",
-        consumer=server,
-        tables=tables,
-        encryption_key=key,
-        region="us-east-1",
-        assumed_by=cdk.aws_iam.AccountRootPrincipal(),
-        bulk_load_bucket=staging.bucket,
+    with_bucket, other = (
+        ConsumerAccess(
+            stack,
+            construct_id,
+            consumer=holder,
+            tables=tables,
+            encryption_key=key,
+            region="us-east-1",
+            assumed_by=cdk.aws_iam.AccountRootPrincipal(),
+            bulk_load_bucket=staging.bucket,
+        )
+        for construct_id, holder in (("Operator", operator), ("Server", server))
     )
     return stack, Template.from_stack(stack), with_bucket, other
 

@@ -113,6 +113,13 @@ def full_diff(tmp_path, excerpt: Path, env: str = "staging") -> Path:
     return path
 
 
+def schema_report(tmp_path: Path, text: str) -> str:
+    """A check-changes report file saying ``text``, for --schema-report."""
+    report = tmp_path / "changes.txt"
+    report.write_text(text)
+    return str(report)
+
+
 def run_gate(tmp_path, diff: Path, *extra: str) -> tuple[int, str]:
     comment = tmp_path / "comment.md"
     full = full_diff(tmp_path, diff)
@@ -163,13 +170,12 @@ DATA_LOSS = (
 
 
 def test_label_never_accepts_a_change_that_fails_the_deploy(tmp_path, capsys):
-    report = tmp_path / "changes.txt"
-    report.write_text(DATA_LOSS + DEPLOY_FAILURE)
+    report = schema_report(tmp_path, DATA_LOSS + DEPLOY_FAILURE)
     code, comment = run_gate(
         tmp_path,
         UNSAFE,
         "--schema-report",
-        str(report),
+        report,
         "--schema-exit",
         "1",
         "--accept-stateful",
@@ -185,13 +191,12 @@ def test_label_never_accepts_a_change_that_fails_the_deploy(tmp_path, capsys):
 
 
 def test_label_accepts_a_reviewed_data_losing_table_change(tmp_path, capsys):
-    report = tmp_path / "changes.txt"
-    report.write_text(DATA_LOSS)
+    report = schema_report(tmp_path, DATA_LOSS)
     code, comment = run_gate(
         tmp_path,
         TAG_ONLY,
         "--schema-report",
-        str(report),
+        report,
         "--schema-exit",
         "1",
         "--accept-stateful",
@@ -207,11 +212,10 @@ def test_label_without_the_check_changes_report_cannot_accept_its_failure(tmp_pa
 
 
 def test_clean_diff_with_failed_check_changes_still_fails(tmp_path, capsys):
-    report = tmp_path / "changes.txt"
-    report.write_text("UNSAFE [staging] staging-x: adds 2 GSIs (A, B) in one deploy\n")
-    code, comment = run_gate(
-        tmp_path, TAG_ONLY, "--schema-report", str(report), "--schema-exit", "1"
+    report = schema_report(
+        tmp_path, "UNSAFE [staging] staging-x: adds 2 GSIs (A, B) in one deploy\n"
     )
+    code, comment = run_gate(tmp_path, TAG_ONLY, "--schema-report", report, "--schema-exit", "1")
     assert code == 1
     assert "check-changes found unsafe table changes in staging" in capsys.readouterr().err
     assert "Schema lock (`check-changes`, exit 1):" in comment
@@ -225,9 +229,8 @@ def test_check_changes_that_could_not_run_is_never_accepted(tmp_path, capsys):
 
 
 def test_clean_diff_passes(tmp_path, capsys):
-    report = tmp_path / "changes.txt"
-    report.write_text("ok [staging] 6 tables match the lock\n")
-    code, comment = run_gate(tmp_path, TAG_ONLY, "--schema-report", str(report))
+    report = schema_report(tmp_path, "ok [staging] 6 tables match the lock\n")
+    code, comment = run_gate(tmp_path, TAG_ONLY, "--schema-report", report)
     assert code == 0
     assert capsys.readouterr().out == "ok [staging] no stateful resource is replaced or removed\n"
     assert "no stateful resource is replaced or removed" in comment.splitlines()[1]

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from settings import ConfigError, load_environment
-
-BASE = {"account": "123456789012", "region": "us-east-1"}
-
-
-def load(name, **overrides):
-    return load_environment(name, {name: {**BASE, **overrides}})
+from settings import ConfigError
+from tests.settings_blocks import load
 
 
 def test_budgets_default_to_what_issue_16_holds_each_environment_to():

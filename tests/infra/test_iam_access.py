@@ -49,7 +49,9 @@ DEFAULT_PRINCIPALS = {
 }
 # The recovery operator's ARNs made at run time: a table ARN plus exactly one of these.
 DERIVED_SUFFIXES = (RESTORED_SUFFIX, BACKUP_SUFFIX)
-SEED_003_ACTIONS = {
+# A transcription of seed 003 (003_cf875c0a4d0c15d2.txt), Phase 2's IAM policy, statement
+# "DynamoDBAccess": the check of the catalog against the seed, so never read from the catalog.
+SEED_003_POLICY_TRANSCRIPTION = {
     "dynamodb:PutItem",
     "dynamodb:GetItem",
     "dynamodb:UpdateItem",
@@ -460,7 +462,7 @@ def test_scan_only_where_a_seed_requires_it():
 
 def test_analyzer_holds_seed_003s_eight_actions_and_queries_each_index():
     matrix = consumer("opportunity-analyzer").matrix()
-    assert matrix["OpportunitySessions"] == SEED_003_ACTIONS
+    assert matrix["OpportunitySessions"] == SEED_003_POLICY_TRANSCRIPTION
     for index in catalog.table("OpportunitySessions").global_indexes:
         assert matrix[f"OpportunitySessions/index/{index.name}"] == {"dynamodb:Query"}
 
@@ -589,28 +591,8 @@ def _bare_stack() -> tuple[cdk.Stack, dynamodb.TableV2, kms.Key]:
     return stack, table, key
 
 
-@pytest.mark.parametrize(
-    ("existing_role", "assumed_by"),
-    [("some-role", iam.ServicePrincipal("lambda.amazonaws.com")), (None, None)],
-)
-def test_construct_needs_exactly_one_of_existing_role_and_principal(existing_role, assumed_by):
-    stack, table, key = _bare_stack()
-    with pytest.raises(ValueError, match="exactly one of existing_role and assumed_by"):
-        ConsumerAccess(
-            stack,
-            "Access",
-            consumer=consumer("profile-migration-operator"),
-            tables={"agent-profiles": table},
-            encryption_key=key,
-            region="eu-west-1",
-            existing_role=existing_role,
-            assumed_by=assumed_by,
-        )
-
-
-def test_construct_limits_kms_to_dynamodb_in_the_given_region():
-    from aws_cdk.assertions import Match, Template
-
+def _operator_access(**role: object) -> cdk.Stack:
+    """The migration operator's access to one bare table, its role given by ``role``."""
     stack, table, key = _bare_stack()
     ConsumerAccess(
         stack,
@@ -619,8 +601,24 @@ def test_construct_limits_kms_to_dynamodb_in_the_given_region():
         tables={"agent-profiles": table},
         encryption_key=key,
         region="eu-west-1",
-        assumed_by=trusted_principal("account"),
+        **role,
     )
+    return stack
+
+
+@pytest.mark.parametrize(
+    ("existing_role", "assumed_by"),
+    [("some-role", iam.ServicePrincipal("lambda.amazonaws.com")), (None, None)],
+)
+def test_construct_needs_exactly_one_of_existing_role_and_principal(existing_role, assumed_by):
+    with pytest.raises(ValueError, match="exactly one of existing_role and assumed_by"):
+        _operator_access(existing_role=existing_role, assumed_by=assumed_by)
+
+
+def test_construct_limits_kms_to_dynamodb_in_the_given_region():
+    from aws_cdk.assertions import Match, Template
+
+    stack = _operator_access(assumed_by=trusted_principal("account"))
     Template.from_stack(stack).has_resource_properties(
         "AWS::IAM::ManagedPolicy",
         {

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from settings import ConfigError, load_environment
-
-BASE = {"account": "123456789012", "region": "us-east-1"}
-
-
-def load(name, **overrides):
-    return load_environment(name, {name: {**BASE, **overrides}})
+from settings import ConfigError
+from tests.settings_blocks import load, one_line_error
 
 
 def test_backup_defaults_per_environment():
@@ -96,11 +91,7 @@ def test_dev_may_opt_into_backups():
     ],
 )
 def test_invalid_operations_settings_fail_with_one_line(name, overrides, message):
-    with pytest.raises(ConfigError) as caught:
-        load(name, **overrides)
-    text = str(caught.value)
-    assert message in text
-    assert "\n" not in text
+    assert message in one_line_error(name, **overrides)
 
 
 def test_dev_alarms_leave_out_index_throttles_and_system_errors_to_fit_its_budget():

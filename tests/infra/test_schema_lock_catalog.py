@@ -186,7 +186,7 @@ def test_strict_fails_on_allowed_changes_the_lock_does_not_record_yet(allowed, t
     captured = capsys.readouterr()
     assert "ok [staging] staging-OpportunitySessions: adds GSI Owner" in captured.out
     assert captured.err == (
-        "ddbctl check-changes: error: the lock is out of date (schema-lock/staging.json): run "
+        "ddbctl check-changes: error: the lock is out of date (table-locks/staging.json): run "
         "`make lock` and commit it\n"
     )
     assert main([*argv, "--lock-dir", str(tmp_path), "--update-lock"]) == 0

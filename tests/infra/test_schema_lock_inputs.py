@@ -81,7 +81,7 @@ def test_a_lock_that_is_not_utf8_is_one_line(update, cdk_out, tmp_path, capsys):
 
 @pytest.mark.parametrize("update", [False, True], ids=["check", "update-lock"])
 def test_a_lock_dir_that_is_a_file_is_one_line(update, cdk_out, tmp_path, capsys):
-    not_a_dir = tmp_path / "schema-lock"
+    not_a_dir = tmp_path / "table-locks"
     not_a_dir.write_text("x")
     extra = ["--update-lock"] if update else []
     assert check_changes(cdk_out, "--lock-dir", str(not_a_dir), *extra) == 2
@@ -162,3 +162,31 @@ def test_a_lock_entry_of_the_wrong_type_is_an_error(changes, message, tmp_path):
     assert "is not a valid schema lock (dev-things/Things: " in text
     assert message in text
     assert "\n" not in text
+
+
+def test_a_base_from_before_the_rename_is_judged_by_its_schema_lock_dir(cdk_out, tmp_path, capsys):
+    """The pull request that renamed schema-lock/ to table-locks/ is still checked against
+    its base's lock, not waved through as if every table were new."""
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q")
+    assert check_changes(cdk_out, "--lock-dir", str(repo / "schema-lock"), "--update-lock") == 0
+    git("add", "schema-lock")
+    git("commit", "-q", "-m", "lock, under its old name")
+    git("mv", "schema-lock", "table-locks")
+    git("commit", "-q", "-m", "rename")
+    capsys.readouterr()
+    argv = ["--lock-dir", str(repo / "table-locks"), "--baseline-ref", "HEAD~1"]
+    assert check_changes(cdk_out, *argv) == 0
+    out = capsys.readouterr().out
+    assert "has no lock yet" not in out
+    assert "is a new table" not in out

@@ -11,12 +11,7 @@ import pytest
 
 from settings import ConfigError, load_environment, load_from_cdk_json
 from tests.conftest import ROOT
-
-BASE = {"account": "123456789012", "region": "us-east-1"}
-
-
-def load(name, **overrides):
-    return load_environment(name, {name: {**BASE, **overrides}})
+from tests.settings_blocks import BASE, load, one_line_error
 
 
 def test_defaults_are_safe_and_dev_relaxes_them():
@@ -102,11 +97,7 @@ def test_missing_env_defaults_to_dev():
     ],
 )
 def test_invalid_settings_fail_with_one_line(name, overrides, message):
-    with pytest.raises(ConfigError) as caught:
-        load(name, **overrides)
-    text = str(caught.value)
-    assert message in text
-    assert "\n" not in text
+    assert message in one_line_error(name, **overrides)
 
 
 @pytest.mark.parametrize("environments", ["prod", ["prod"], 7])

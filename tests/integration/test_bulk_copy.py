@@ -16,7 +16,7 @@ from ddbctl.bulk.export_copy import ONLY_MISSING_REFUSAL, copy_via_s3
 from ddbctl.bulk.location import parse_location
 from ddbctl.errors import CliError
 from ddbctl.table_definitions import create_table
-from tests.bulk_fixtures import BUCKET, moto_endpoint, services
+from tests.bulk_fixtures import BUCKET, bulk_operation_description, moto_endpoint, services
 
 __all__ = ["moto_endpoint", "services"]
 SOURCE = "staging-agent-profiles"
@@ -48,13 +48,19 @@ def target():
 
 
 def description(status: str, **extra) -> dict:
-    return {
-        "BulkOperationDescription": {
-            "BulkOperationArn": ARN,
-            "BulkOperationStatus": status,
-            **extra,
-        }
-    }
+    return bulk_operation_description(ARN, status, **extra)
+
+
+def copy(dynamodb, client, s3, **options):
+    """``copy_via_s3`` from SOURCE to TARGET, the two tables every test here copies."""
+    return copy_via_s3(
+        source_client=dynamodb,
+        target_client=client,
+        s3=s3,
+        source_table=SOURCE,
+        target_table=TARGET,
+        **options,
+    )
 
 
 def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_table, target):
@@ -87,12 +93,10 @@ def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_tabl
     stubber.add_response(
         "describe_bulk_operation", description("COMPLETED", ProcessedItemCount=7, FailedItemCount=0)
     )
-    outcome = copy_via_s3(
-        source_client=dynamodb,
-        target_client=client,
-        s3=s3,
-        source_table=SOURCE,
-        target_table=TARGET,
+    outcome = copy(
+        dynamodb,
+        client,
+        s3,
         staging=staging,
         poll_seconds=0,
         sleep=lambda seconds: None,
@@ -123,12 +127,10 @@ def test_only_missing_is_refused_before_anything_is_exported(source_table, targe
     dynamodb, s3 = source_table
     client, _ = target
     with pytest.raises(CliError) as raised:
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
+        copy(
+            dynamodb,
+            client,
+            s3,
             staging=parse_location(f"s3://{BUCKET}/copies/c2"),
             only_missing=True,
         )
@@ -143,14 +145,7 @@ def test_a_source_without_point_in_time_recovery_is_one_line(services, target):
     create_table(dynamodb, catalog.table("agent-profiles"), table_name=SOURCE)
     stubber.add_response("describe_table", {"Table": {"TableName": TARGET}})
     with pytest.raises(CliError, match="has point-in-time recovery off, and an export needs it"):
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
-            staging=parse_location(f"s3://{BUCKET}/copies/c4"),
-        )
+        copy(dynamodb, client, s3, staging=parse_location(f"s3://{BUCKET}/copies/c4"))
 
 
 def test_a_target_with_replicas_is_refused_before_the_export(source_table, target):
@@ -161,14 +156,7 @@ def test_a_target_with_replicas_is_refused_before_the_export(source_table, targe
         {"Table": {"TableName": TARGET, "Replicas": [{"RegionName": "eu-west-1"}]}},
     )
     with pytest.raises(CliError, match="has replicas in eu-west-1"):
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
-            staging=parse_location(f"s3://{BUCKET}/copies/c3"),
-        )
+        copy(dynamodb, client, s3, staging=parse_location(f"s3://{BUCKET}/copies/c3"))
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="copies/").get("KeyCount") == 0
 
 
@@ -189,12 +177,10 @@ def test_ctrl_c_during_the_copy_leaves_the_bulk_put_running(source_table, target
             raise KeyboardInterrupt
 
     with pytest.raises(CliError) as raised:
-        copy_via_s3(
-            source_client=dynamodb,
-            target_client=client,
-            s3=s3,
-            source_table=SOURCE,
-            target_table=TARGET,
+        copy(
+            dynamodb,
+            client,
+            s3,
             staging=parse_location(f"s3://{BUCKET}/copies/c5"),
             poll_seconds=1,
             sleep=interrupt,

@@ -18,7 +18,14 @@ from ddbctl.bulk.manifest import Manifest
 from ddbctl.bulk.target import other_regions
 from ddbctl.cli import main
 from ddbctl.migrate.validate import build_item
-from tests.bulk_fixtures import BUCKET, TABLE, listing, moto_endpoint, services
+from tests.bulk_fixtures import (
+    BUCKET,
+    TABLE,
+    bulk_operation_description,
+    listing,
+    moto_endpoint,
+    services,
+)
 from tests.profiles import profile, read_rejects, write_files
 
 __all__ = ["moto_endpoint", "services"]
@@ -43,13 +50,7 @@ def stubbed_dynamodb(services, monkeypatch):
 
 
 def description(status: str, **extra) -> dict:
-    return {
-        "BulkOperationDescription": {
-            "BulkOperationArn": ARN,
-            "BulkOperationStatus": status,
-            **extra,
-        }
-    }
+    return bulk_operation_description(ARN, status, **extra)
 
 
 def expect_table(stubber, **table) -> None:

@@ -18,7 +18,7 @@ from ddbctl.cli import main
 from ddbctl.migrate.validate import build_item
 from ddbctl.table_definitions import create_table
 from ddbio import dynamodb_client
-from tests.profiles import profile, read_rejects, write_files
+from tests.profiles import drop_tables, profile, read_rejects, write_files
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,19 +31,23 @@ def tables(dynamodb_local):
     client = dynamodb_client(region="us-east-1", endpoint_url=dynamodb_local)
     names = ("dev-agent-profiles", "staging-agent-profiles")
 
-    def drop() -> None:
-        for name in names:
-            try:
-                client.delete_table(TableName=name)
-            except client.exceptions.ResourceNotFoundException:
-                continue
-            client.get_waiter("table_not_exists").wait(TableName=name)
-
-    drop()
+    drop_tables(client, *names)
     for name in names:
         create_table(client, SPEC, table_name=name)
     yield client
-    drop()
+    drop_tables(client, *names)
+
+
+def jsonl_migration(tmp_path: Path, lines: list[str], endpoint: str):
+    """``lines`` as a .jsonl source; its rejects and checkpoint paths; the words naming
+    the source and endpoint; and the subprocess command line (no --rejects) into dev."""
+    source = tmp_path / "profiles.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    rejects = tmp_path / "rejects.jsonl"
+    checkpoint = tmp_path / "rejects.jsonl.checkpoint"
+    common = [str(source), "--endpoint-url", endpoint]
+    command = [sys.executable, "-m", "ddbctl", "migrate-profiles", *common, "--env", "dev"]
+    return rejects, checkpoint, common, command
 
 
 def scan(client, table: str) -> list[dict]:
@@ -145,12 +149,7 @@ def test_sigkill_then_resume_ends_like_one_clean_run(tables, dynamodb_local, tmp
             lines.append(json.dumps(profile(n - 1)))  # duplicate of the line before
         else:
             lines.append(json.dumps(profile(n)))
-    source = tmp_path / "profiles.jsonl"
-    source.write_text("\n".join(lines) + "\n")
-    rejects = tmp_path / "rejects.jsonl"
-    checkpoint = tmp_path / "rejects.jsonl.checkpoint"
-    common = [str(source), "--endpoint-url", dynamodb_local]
-    command = [sys.executable, "-m", "ddbctl", "migrate-profiles", *common, "--env", "dev"]
+    rejects, checkpoint, common, command = jsonl_migration(tmp_path, lines, dynamodb_local)
     command += ["--workers", "1"]  # slow enough to be killed mid-run
 
     process = subprocess.Popen(
@@ -219,12 +218,7 @@ def test_a_second_run_while_the_first_runs_is_refused_and_the_first_keeps_every_
     while the first holds the lock, and the first ends exactly like an undisturbed run."""
     total = 2500
     lines = ['{"id": "broken"' if n % 97 == 5 else json.dumps(profile(n)) for n in range(total)]
-    source = tmp_path / "profiles.jsonl"
-    source.write_text("\n".join(lines) + "\n")
-    rejects = tmp_path / "rejects.jsonl"
-    checkpoint = tmp_path / "rejects.jsonl.checkpoint"
-    common = [str(source), "--endpoint-url", dynamodb_local]
-    command = [sys.executable, "-m", "ddbctl", "migrate-profiles", *common, "--env", "dev"]
+    rejects, checkpoint, common, command = jsonl_migration(tmp_path, lines, dynamodb_local)
     first = subprocess.Popen(
         [*command, "--workers", "1", "--rejects", str(rejects)],
         cwd=ROOT,

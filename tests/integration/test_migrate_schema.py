@@ -19,11 +19,10 @@ from ddbctl.cli import main
 from ddbctl.context import CommandContext
 from ddbctl.migrate import checkpoint as cp
 from ddbctl.migrate.table_schema import schema_problem
-from ddbctl.migrate.validate import build_item
-from ddbctl.migrate.writer import Batch, Pending, SchemaMismatchError, write_one
+from ddbctl.migrate.writer import Batch, SchemaMismatchError, write_one
 from ddbio import BackoffPolicy, dynamodb_client
 from tests.agent_profiles_table import table_description
-from tests.profiles import profile, read_rejects, write_files
+from tests.profiles import drop_tables, pending, profile, read_rejects, write_files
 
 TABLE = "dev-agent-profiles"
 KEY_REFUSAL = "The provided key element does not match the schema"
@@ -129,19 +128,6 @@ def test_a_wrong_schema_table_is_refused_before_anything_is_written(
     assert {path: path.read_bytes() for path in (rejects, checkpoint)} == before
 
 
-def pending(number: int) -> Pending:
-    record = profile(number)
-    return Pending(
-        seq=number,
-        id=record["id"],
-        path="x.json",
-        position=None,
-        location="x.json",
-        record=record,
-        request={"PutRequest": {"Item": build_item(record)[1]}},
-    )
-
-
 @pytest.mark.parametrize(
     "message",
     [
@@ -211,14 +197,7 @@ def wrong_tables(dynamodb_local):
     """dev-agent-profiles keyed on pk, as a hand-made or another tool's table might be."""
     client = dynamodb_client(region="us-east-1", endpoint_url=dynamodb_local)
 
-    def drop() -> None:
-        try:
-            client.delete_table(TableName=TABLE)
-        except client.exceptions.ResourceNotFoundException:
-            return
-        client.get_waiter("table_not_exists").wait(TableName=TABLE)
-
-    drop()
+    drop_tables(client, TABLE)
     client.create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -226,7 +205,7 @@ def wrong_tables(dynamodb_local):
         BillingMode="PAY_PER_REQUEST",
     )
     yield client
-    drop()
+    drop_tables(client, TABLE)
 
 
 @pytest.mark.integration

@@ -350,7 +350,7 @@ def test_adopt_plan_without_a_lock_entry_names_make_lock(endpoint, tmp_path, cap
 
     restored = f"{SOURCE}-restored-nolock"
     assert restore(endpoint, "--table", "agent-profiles", "--latest", "--as", restored) == 0
-    with pytest.raises(CliError, match=r"schema-lock/dev.json does not exist|make lock"):
+    with pytest.raises(CliError, match=r"table-locks/dev.json does not exist|make lock"):
         plan_adoption(
             dynamodb(endpoint),
             spec=catalog.table("agent-profiles"),

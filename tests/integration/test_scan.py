@@ -134,6 +134,20 @@ def scanners():
     return SCAN_VENV / "bin"
 
 
+def run_scan(
+    environment: str, *, cdk_out_prefix: str, timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """``scripts/scan.sh`` as make runs it, on the templates under ``cdk_out_prefix``."""
+    return subprocess.run(
+        [str(ROOT / "scripts" / "scan.sh"), environment],
+        env={**os.environ, "CDK_OUT_PREFIX": cdk_out_prefix},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def test_scan_fails_on_findings_and_honours_metadata_skips(scanners, tmp_path):
     """One run of scripts/scan.sh over a template with a cfn-lint info finding, an
     unencrypted topic, and an unencrypted topic whose finding is skipped."""
@@ -151,14 +165,7 @@ def test_scan_fails_on_findings_and_honours_metadata_skips(scanners, tmp_path):
     environment_dir.mkdir()
     (environment_dir / "SelfTest.template.json").write_text(json.dumps(template))
 
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "scan.sh"), "selftest"],
-        env={**os.environ, "CDK_OUT_PREFIX": f"{tmp_path}/cdk.out."},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_scan("selftest", cdk_out_prefix=f"{tmp_path}/cdk.out.", timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert ":I3011:" in output
@@ -169,14 +176,7 @@ def test_scan_fails_on_findings_and_honours_metadata_skips(scanners, tmp_path):
 
 
 def test_scan_names_the_missing_templates(scanners, tmp_path):
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "scan.sh"), "nowhere"],
-        env={**os.environ, "CDK_OUT_PREFIX": f"{tmp_path}/cdk.out."},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_scan("nowhere", cdk_out_prefix=f"{tmp_path}/cdk.out.", timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"scan: no templates in {tmp_path}/cdk.out.nowhere/; run 'make synth' first"

@@ -240,7 +240,6 @@ NUMBER_PATTERN = AccessPattern(
     operation=Operation.QUERY,
     index="PriorityIndex",
     key_condition="#priority = :priority AND #estimatedARR >= :estimatedARR",
-    parameters=("priority", "estimatedARR"),
 )
 
 

@@ -23,17 +23,20 @@ def deep_maps(levels: int) -> str:
     return '{"x": ' * levels + "1" + "}" * levels
 
 
+def the_one_reject_among_three(source, rejects, capsys) -> dict:
+    """Dry-run ``source`` (two good records around one bad); the bad one's reject entry."""
+    assert migrate(source, rejects) == 1
+    out = capsys.readouterr().out
+    assert "read 3 = valid (dry run, nothing written) 2 + rejected 1 + not written 0" in out
+    [entry] = read_rejects(rejects)
+    return entry
+
+
 def test_jsonl_line_nested_100000_deep_is_a_reject(tmp_path, capsys):
     line = '{"id": "deep", "data": ' + deep_lists(100_000) + "}"
     source = tmp_path / "profiles.jsonl"
     source.write_text(f"{json.dumps(profile(1))}\n{line}\n{json.dumps(profile(2))}\n")
-    rejects = tmp_path / "r.jsonl"
-
-    assert migrate(source, rejects) == 1
-
-    out = capsys.readouterr().out
-    assert "read 3 = valid (dry run, nothing written) 2 + rejected 1 + not written 0" in out
-    [entry] = read_rejects(rejects)
+    entry = the_one_reject_among_three(source, tmp_path / "r.jsonl", capsys)
     assert (entry["code"], entry["location"]) == ("too_deep", f"{source} line 2")
     assert entry["reason"].startswith(REASON + " (too deep even to parse)")
     assert entry["raw_text"] == line + "\n"  # the record itself, as text
@@ -56,13 +59,7 @@ def test_array_element_nested_far_too_deep_is_a_reject_and_later_elements_are_re
 ):
     text = f"[{json.dumps(profile(1))}, {deep_lists(levels)}, {json.dumps(profile(2))}]"
     source = write_files(tmp_path / "in", {"all.json": text.encode()})
-    rejects = tmp_path / "r.jsonl"
-
-    assert migrate(source, rejects) == 1
-
-    out = capsys.readouterr().out
-    assert "read 3 = valid (dry run, nothing written) 2 + rejected 1 + not written 0" in out
-    [entry] = read_rejects(rejects)
+    entry = the_one_reject_among_three(source, tmp_path / "r.jsonl", capsys)
     assert (entry["code"], entry["location"]) == ("too_deep", f"{source}/all.json element 1")
     assert entry["reason"].startswith(REASON)
     assert entry["raw_text"] == deep_lists(levels)  # rebuilt without recursion

@@ -15,26 +15,12 @@ import ddbctl.migrate.writer as writer_module
 from ddbctl.cli import main
 from ddbctl.context import CommandContext
 from ddbctl.migrate.validate import build_item
-from ddbctl.migrate.writer import Batch, Pending, write_one
+from ddbctl.migrate.writer import Batch, write_one
 from ddbio import BackoffPolicy, dynamodb_client
 from tests.agent_profiles_table import table_description
-from tests.profiles import profile, read_rejects, write_files
+from tests.profiles import pending, profile, read_rejects, write_files
 
 TABLE = "dev-agent-profiles"
-
-
-def pending(number: int) -> Pending:
-    record = profile(number)
-    _, request = build_item(record)
-    return Pending(
-        seq=number,
-        id=record["id"],
-        path="x.json",
-        position=None,
-        location="x.json",
-        record=record,
-        request={"PutRequest": {"Item": request}},
-    )
 
 
 def fast_policy(delays: list[float]) -> BackoffPolicy:

@@ -50,7 +50,6 @@ TRADE_EXCEPTIONS = TableSpec(
             description="The exceptions one workflow session raised, oldest first",
             operation=Operation.QUERY,
             key_condition="#sessionId = :sessionId",
-            parameters=("sessionId",),
             index="{INDEX}",
         ),
     ),

@@ -1,5 +1,5 @@
-"""What ``serialize`` writes, pinned: it is boto3's ``TypeSerializer`` now, so a parity
-check against that serializer alone would compare it with itself."""
+"""What ``serialize`` writes, pinned literally, besides the parity test against boto3's
+``TypeSerializer``: a change both make alike would still be caught here."""
 
 from decimal import Decimal
 

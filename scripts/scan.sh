@@ -37,7 +37,7 @@ for template in "${templates[@]}"; do checkov_files+=(-f "$template"); done
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "scan FAILED: ${failed[*]} reported findings (above). Fix them, or skip one with a" \
-    "reason as README 'make scan' describes." >&2
+    "reason as docs/operations.md describes." >&2
   exit 1
 fi
 echo "scan passed: cfn-lint and checkov found nothing in $*"

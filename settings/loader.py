@@ -113,7 +113,7 @@ def load_environment(name: str | None, environments: Mapping[str, Any] | None) -
     if environments is not None and not isinstance(environments, Mapping):
         raise ConfigError(
             'cdk.json "context.environments" must be an object with a block per environment '
-            "(dev, staging, prod): see docs/environments.md"
+            "(dev, staging, prod): see docs/settings.md"
         )
     blocks: Mapping[str, Any] = environments or {}
     unknown = sorted(set(blocks) - set(ENVIRONMENT_NAMES))

@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 import catalog
-from catalog import TableSpec
+from catalog import ProvisionedBilling, TableSpec
 from catalog.deployment import TableDeployment, table_deployment
 from ddbctl.table_definitions import create_table
 from settings import EnvironmentConfig
@@ -32,6 +32,11 @@ def deployment(spec: TableSpec, config: EnvironmentConfig) -> TableDeployment:
     return table_deployment(
         spec, environment_name=config.name, provisioned_capacity=config.provisioned_capacity
     )
+
+
+def provisioned_billing(spec: TableSpec, config: EnvironmentConfig) -> ProvisionedBilling | None:
+    """The capacity ``config`` provisions ``spec`` with, or None for on-demand."""
+    return deployment(spec, config).provisioned
 
 
 def expected_billing_mode(spec: TableSpec, config: EnvironmentConfig) -> str:

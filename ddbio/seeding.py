@@ -23,7 +23,7 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,32 +95,31 @@ def _key_text(key: Mapping[str, Any]) -> str:
 def _wire(value: Any) -> Any:
     """TypeSerializer output -> what the client sends (``Binary`` as bytes, sets sorted:
     a set's order changes between runs, and the properties and hash must not)."""
-    if isinstance(value, Binary):
-        return bytes(value)
-    if isinstance(value, dict):
-        plain = {key: _wire(inner) for key, inner in value.items()}
-        for kind in ("SS", "NS", "BS"):
-            if isinstance(plain.get(kind), list):
-                plain[kind] = sorted(plain[kind])
-        return plain
-    if isinstance(value, list | set | frozenset):
-        return [_wire(inner) for inner in value]
-    return value
+    return _converted(value, leaf=lambda v: bytes(v) if isinstance(v, Binary) else v)
 
 
 def _jsonable(value: Any) -> Any:
     """Client form -> plain JSON for the properties (binary values base64-encoded)."""
+    return _converted(value, leaf=_base64_if_binary)
+
+
+def _base64_if_binary(value: Any) -> Any:
     if isinstance(value, Binary | bytes | bytearray):
         return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def _converted(value: Any, *, leaf: Callable[[Any], Any]) -> Any:
+    """``value`` with ``leaf`` applied to every scalar and each set's members sorted."""
     if isinstance(value, dict):
-        plain = {key: _jsonable(inner) for key, inner in value.items()}
+        plain = {key: _converted(inner, leaf=leaf) for key, inner in value.items()}
         for kind in ("SS", "NS", "BS"):
             if isinstance(plain.get(kind), list):
                 plain[kind] = sorted(plain[kind])
         return plain
     if isinstance(value, list | set | frozenset):
-        return [_jsonable(inner) for inner in value]
-    return value
+        return [_converted(inner, leaf=leaf) for inner in value]
+    return leaf(value)
 
 
 def sample_data_hash(tables: Sequence[Any]) -> str:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import copy
 import logging
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 import catalog
 from catalog.samples import SAMPLES, SampleDataError
@@ -25,7 +23,6 @@ from ddbio.seeding import (
     upsert,
 )
 from tests.unit.test_seeder_handler import (
-    CONFIG,
     OPPORTUNITIES,
     REQUESTS,
     TOTAL,
@@ -33,15 +30,6 @@ from tests.unit.test_seeder_handler import (
     event,
     properties,
 )
-
-
-@pytest.fixture
-def client():
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        for spec in catalog.TABLES:
-            create_table(dynamodb, spec, table_name=CONFIG.table_name(spec))
-        yield dynamodb
 
 
 def rehashed(props: dict) -> dict:

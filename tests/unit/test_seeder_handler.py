@@ -9,9 +9,7 @@ import os
 import subprocess
 import sys
 
-import boto3
 import pytest
-from moto import mock_aws
 
 import catalog
 from catalog.samples import SAMPLES, SampleDataError
@@ -32,15 +30,6 @@ NAMES = {key: CONFIG.table_name(catalog.table(key)) for key in SAMPLES}
 REQUESTS = NAMES["market_intelligence_requests"]
 OPPORTUNITIES = NAMES["OpportunitySessions"]
 TOTAL = sum(len(items) for items in SAMPLES.values())
-
-
-@pytest.fixture
-def client():
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        for spec in catalog.TABLES:
-            create_table(dynamodb, spec, table_name=CONFIG.table_name(spec))
-        yield dynamodb
 
 
 def properties(samples=SAMPLES) -> dict:

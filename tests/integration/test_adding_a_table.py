@@ -1,4 +1,4 @@
-"""docs/adding-a-table.md, walked: a new table breaks only what its commands regenerate.
+"""The adding-a-table checklist, walked: a new table breaks only what its commands regenerate.
 
 A copy of the repository gets one new table (with a GSI, a TTL and an access
 pattern), one grant and one sample item, as three edits to catalog files and no

@@ -61,6 +61,8 @@ class Counts:
     tables: dict[str, TableFacts] = field(default_factory=dict)
     # Backups each plan rule keeps (DeleteAfterDays: the project's rules run daily).
     backups_kept: tuple[int, ...] = ()
+    # S3 buckets (the bulk-load staging bucket): billed by what they hold.
+    buckets: int = 0
 
     @property
     def pitr_tables(self) -> int:
@@ -222,6 +224,7 @@ def count(templates: Templates) -> Counts:
     throughput: list[Throughput] = []
     tables: dict[str, TableFacts] = {}
     backups: list[int] = []
+    buckets = 0
     for resource in _resources(templates):
         kind, properties = resource.get("Type"), resource.get("Properties", {})
         if kind == "AWS::KMS::Key":
@@ -236,6 +239,8 @@ def count(templates: Templates) -> Counts:
             facts, scopes = read(properties)
             tables[facts.name] = facts
             throughput += scopes
+        elif kind == "AWS::S3::Bucket":
+            buckets += 1
         elif kind == "AWS::Backup::BackupPlan":
             for rule in properties.get("BackupPlan", {}).get("BackupPlanRule", []):
                 days = rule.get("Lifecycle", {}).get("DeleteAfterDays")
@@ -249,4 +254,5 @@ def count(templates: Templates) -> Counts:
         throughput=tuple(throughput),
         tables=tables,
         backups_kept=tuple(backups),
+        buckets=buckets,
     )

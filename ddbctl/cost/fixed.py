@@ -167,6 +167,14 @@ def estimate(env: str, counts: Counts, prices: Prices) -> Estimate:
                 kept * prices["backup_gb_month"],
             )
         )
+    if counts.buckets:
+        per_gb.append(
+            Line(
+                f"S3 Standard in {counts.buckets} bucket(s) (bulk-load staging), per GB held",
+                1,
+                prices["s3_standard_gb_month"],
+            )
+        )
     return Estimate(
         env=env,
         prices=prices,

@@ -36,6 +36,7 @@ NUMBER_KEYS = (
     "ia_storage_gb_month",
     "pitr_gb_month",
     "backup_gb_month",
+    "s3_standard_gb_month",
 )
 KEYS = TEXT_KEYS + NUMBER_KEYS
 

@@ -127,3 +127,26 @@ def test_prod_is_uncapped_so_its_ceiling_is_none(environments):
     assert prod.config.max_request_units is None
     estimate = estimate_environment(prod.config, prod.templates)
     assert estimate.uncapped and estimate.ceiling_monthly_usd is None
+
+
+def test_a_bulk_load_bucket_is_priced_per_gb_it_holds(environments):
+    """The staging bucket has no fixed cost; what it holds is billed, so it is a rate."""
+    import aws_cdk as cdk
+
+    from settings import load_environment, synth_context
+    from stacks.environment import add_environment
+
+    config = load_environment(
+        "staging", {"staging": {"account": "123456789012", "bulk_load_bucket": True}}
+    )
+    parts = add_environment(cdk.App(context=synth_context()), config=config)
+    template = cdk.assertions.Template.from_stack(parts.stack).to_json()
+    with_bucket = estimate_environment(config, {parts.stack.stack_name: template})
+    without = estimate_environment(
+        environments["staging"].config, environments["staging"].templates
+    )
+    prices = load_prices(config.region)
+    (line,) = [line for line in with_bucket.per_gb if "S3" in line.what]
+    assert line.unit_usd == prices["s3_standard_gb_month"]
+    assert not [line for line in without.per_gb if "S3" in line.what]
+    assert with_bucket.fixed_monthly_usd == without.fixed_monthly_usd

@@ -85,9 +85,9 @@ SAMPLE = f'''    "{TABLE_KEY}": (
 
 # The only tests a new table may fail before regenerating, and the command each must name.
 REGENERATED_BY = {
-    "tests.test_snapshots": "make update-snapshots",
-    "tests.test_schema_lock_files": "make lock",
-    "tests.test_docs_fresh": "make docs",
+    "tests.infra.test_snapshots": "make update-snapshots",
+    "tests.infra.test_schema_lock_files": "make lock",
+    "tests.unit.test_docs_fresh": "make docs",
 }
 # The Makefile targets that regenerate those files, in the checklist's order.
 REGENERATE = ("lock", "update-snapshots", "docs")
@@ -132,8 +132,9 @@ def copy_repository(target: Path) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    for tool in (".venv", "node_modules"):
-        (target / tool).symlink_to(ROOT / tool)
+    for tool in (".venv", "node_modules", ".venv-scan"):
+        if (ROOT / tool).exists():
+            (target / tool).symlink_to(ROOT / tool)
     # Some tests read the repository's history; give the copy one commit.
     for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
         subprocess.run(

@@ -20,10 +20,8 @@ from botocore.exceptions import (
 
 from ddbctl.commands import COMMANDS
 from ddbctl.endpoint import is_loopback
-from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, CliError
+from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_INTERRUPTED, CliError
 from ddbctl.parser import OneLineParser
-
-EXIT_INTERRUPTED = 130  # what a shell reports for SIGINT (128 + 2)
 
 
 def build_parser() -> OneLineParser:

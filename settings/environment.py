@@ -21,6 +21,15 @@ from settings.regions import region_problem
 TABLE_NAME_RULE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 PROD_PITR_DAYS = 35
 
+
+def table_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a DynamoDB table name, or None: cdk.json and ddbctl's
+    options refuse the same names in the same words."""
+    if TABLE_NAME_RULE.fullmatch(name):
+        return None
+    return f"{name!r} is not a DynamoDB table name: use 3-255 letters, digits, '_', '-' or '.'"
+
+
 EnvironmentName = Literal["dev", "staging", "prod"]
 ENVIRONMENT_NAMES: tuple[str, ...] = ("dev", "staging", "prod")
 PROTECTED_ENVIRONMENTS = frozenset({"staging", "prod"})
@@ -115,11 +124,9 @@ class EnvironmentConfig(BaseModel):
             valid = ", ".join(t.key for t in catalog.TABLES)
             raise ValueError(f"table_names has unknown table {unknown[0]!r}; valid keys: {valid}")
         for key, name in self.table_names.items():
-            if not TABLE_NAME_RULE.fullmatch(name):
-                raise ValueError(
-                    f"table_names.{key} {name!r} is not a DynamoDB table name: use 3-255 "
-                    "letters, digits, '_', '-' or '.'"
-                )
+            problem = table_name_problem(name)
+            if problem:
+                raise ValueError(f"table_names.{key} {problem}")
         seen: dict[str, str] = {}
         for spec in catalog.TABLES:
             name = self.table_name(spec)

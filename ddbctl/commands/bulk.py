@@ -13,10 +13,9 @@ import sys
 from ddbctl.bulk.operation import describe, reattach_hint
 from ddbctl.bulk.watch import status_line, watch
 from ddbctl.context import CommandContext
-from ddbctl.errors import EXIT_FAILURE, EXIT_OK, CliError
+from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, CliError
 from ddbctl.parser import add_env_arguments
 
-EXIT_INTERRUPTED = 130
 UNSUCCESSFUL = frozenset({"COMPLETED_WITH_ERRORS", "CANCELLED", "FAILED"})
 
 

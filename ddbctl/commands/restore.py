@@ -16,7 +16,7 @@ import catalog
 from catalog import TableSpec
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import is_loopback, require_local_endpoint
-from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.local_state import state_dir
 from ddbctl.parser import add_env_arguments
 from ddbctl.recovery import adopt, drill
@@ -31,16 +31,13 @@ from ddbctl.recovery.restore import (
     start_restore,
 )
 from ddbctl.verification import LABELS
-from settings.environment import TABLE_NAME_RULE
-
-EXIT_INTERRUPTED = 130  # what the CLI returns for Ctrl-C
+from settings.environment import table_name_problem
 
 
 def _table_name_argument(value: str) -> str:
-    if not TABLE_NAME_RULE.fullmatch(value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a DynamoDB table name: use 3-255 letters, digits, '_', '-' or '.'"
-        )
+    problem = table_name_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 

@@ -5,6 +5,10 @@ table model (``TableSpec`` and its parts) is re-exported from ``catalog.model``,
 so a second app needs this one module.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from catalog.model import (
     AttributeType,
     GlobalIndex,
@@ -13,13 +17,15 @@ from catalog.model import (
     TableSpec,
 )
 from cdk_constructs.alarm_topic import AlarmTopic
-from cdk_constructs.bulk_load_bucket import BulkLoadBucket
 from cdk_constructs.daily_backup_plan import DailyBackupPlan
 from cdk_constructs.data_key import DataKey
 from cdk_constructs.data_table import DataTable
 from cdk_constructs.operations_dashboard import OperationsDashboard
 from cdk_constructs.table_alarms import TableAlarms
 from cdk_constructs.table_safety import TableSafety, safe_table
+
+if TYPE_CHECKING:
+    from cdk_constructs.bulk_load_bucket import BulkLoadBucket
 
 __all__ = [
     "AlarmTopic",
@@ -37,3 +43,13 @@ __all__ = [
     "TableSpec",
     "safe_table",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``BulkLoadBucket`` loads on first use: its ``aws_s3`` import would otherwise cost
+    every synth, and most environments have no bucket."""
+    if name == "BulkLoadBucket":
+        from cdk_constructs.bulk_load_bucket import BulkLoadBucket
+
+        return BulkLoadBucket
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from catalog import consumers as catalog_consumers
 from catalog.access import ACCOUNT_ROOT, Consumer
 from catalog.consumers import DerivedGrant
+
+if TYPE_CHECKING:  # only a type here; importing aws_s3 costs every synth
+    from aws_cdk import aws_s3 as s3
 
 
 def trusted_principal(value: str) -> iam.IPrincipal:
@@ -103,8 +106,11 @@ class ConsumerAccess(Construct):
         self, tables: Mapping[str, dynamodb.ITableV2]
     ) -> list[iam.PolicyStatement]:
         statements = []
+        arns: dict[str, str] = {}  # each table's ARN read once: a read is a call into jsii
         for grant in self.consumer.grants:
-            table_arn = tables[grant.table].table_arn
+            if grant.table not in arns:
+                arns[grant.table] = tables[grant.table].table_arn
+            table_arn = arns[grant.table]
             if isinstance(grant, DerivedGrant):
                 resource = f"{table_arn}{grant.suffix}"
             elif grant.index is None:

@@ -87,6 +87,8 @@ class TableAlarms(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._data_table = data_table
+        # Read once: every metric names the table, and each read is a call into jsii.
+        self._table_name_ref = data_table.table.table_name
         self._settings = settings
         self._period = Duration.minutes(settings.period_minutes)
         self._action = actions.SnsAction(topic)
@@ -175,7 +177,7 @@ class TableAlarms(Construct):
         metrics = {
             operation.lower(): dynamodb_metric(
                 "SystemErrors",
-                table_name=self._data_table.table.table_name,
+                table_name=self._table_name_ref,
                 period=self._period,
                 dimensions={"Operation": operation},
             )
@@ -191,7 +193,7 @@ class TableAlarms(Construct):
     def _metric(self, metric_name: str, scope: str) -> cloudwatch.Metric:
         return dynamodb_metric(
             metric_name,
-            table_name=self._data_table.table.table_name,
+            table_name=self._table_name_ref,
             period=self._period,
             index=None if scope == TABLE_SCOPE else scope,
         )

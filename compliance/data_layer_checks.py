@@ -17,6 +17,7 @@ Rule ids, as used in ``cdk.Validations.of(x).acknowledge(...)``:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -25,10 +26,10 @@ from aws_cdk import CfnDeletionPolicy, CfnResource, Stack, Token
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_dynamodb as dynamodb
 from cdk_nag import IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance
+from constructs import IConstruct
 
 PACK_NAME = "DataLayer"
-GLOBAL_TABLE = "AWS::DynamoDB::GlobalTable"
-RuleFunction = Callable[[CfnResource], NagRuleCompliance]
+Verdict = Callable[[], NagRuleCompliance]
 
 
 def _camel_key(key: str) -> str:
@@ -51,8 +52,26 @@ def _resolved(node: CfnResource, value: Any) -> Any:
     return _camel(Stack.of(node).resolve(value))
 
 
-def _replicas(node: dynamodb.CfnGlobalTable) -> list[dict[str, Any]]:
-    return _resolved(node, node.replicas) or []
+@dataclass(frozen=True)
+class _TableFacts:
+    """What the rules read of one table, resolved once.
+
+    Each read of a construct's property is a call into the jsii kernel, and four
+    rules read the same replicas; resolving them once per table keeps the pack's
+    share of every ``cdk synth`` small.
+    """
+
+    node: dynamodb.CfnGlobalTable
+    replicas: list[dict[str, Any]]
+    sse: dict[str, Any]
+
+    @classmethod
+    def read(cls, node: dynamodb.CfnGlobalTable) -> _TableFacts:
+        return cls(
+            node=node,
+            replicas=_resolved(node, node.replicas) or [],
+            sse=_resolved(node, node.sse_specification) or {},
+        )
 
 
 @jsii.implements(IApplyRule)
@@ -60,10 +79,10 @@ class _Rule:
     """What ``NagPack.applyRule`` needs; jsii reads each field as a property."""
 
     def __init__(
-        self, *, suffix: str, info: str, explanation: str, node: CfnResource, rule: RuleFunction
+        self, *, suffix: str, info: str, explanation: str, node: CfnResource, verdict: Verdict
     ) -> None:
         self._suffix, self._info, self._explanation = suffix, info, explanation
-        self._node, self._rule = node, rule
+        self._node, self._verdict = node, verdict
 
     @property
     def rule_suffix_override(self) -> str:
@@ -85,20 +104,21 @@ class _Rule:
     def node(self) -> CfnResource:
         return self._node
 
-    def rule(self, node: CfnResource) -> NagRuleCompliance:
-        return self._rule(node)
+    def rule(self, _node: CfnResource) -> NagRuleCompliance:
+        return self._verdict()
 
 
-def pitr_enabled(node: CfnResource) -> NagRuleCompliance:
-    replicas = _replicas(node)
+def _compliant(ok: bool) -> NagRuleCompliance:
+    return NagRuleCompliance.COMPLIANT if ok else NagRuleCompliance.NON_COMPLIANT
+
+
+def pitr_enabled(facts: _TableFacts) -> NagRuleCompliance:
     enabled = [
         (replica.get("pointInTimeRecoverySpecification") or {}).get("pointInTimeRecoveryEnabled")
         is True
-        for replica in replicas
+        for replica in facts.replicas
     ]
-    return (
-        NagRuleCompliance.COMPLIANT if enabled and all(enabled) else NagRuleCompliance.NON_COMPLIANT
-    )
+    return _compliant(bool(enabled) and all(enabled))
 
 
 def _customer_managed(key_id: Any) -> bool:
@@ -108,39 +128,45 @@ def _customer_managed(key_id: Any) -> bool:
     return not (isinstance(key_id, str) and "alias/aws/" in key_id)
 
 
-def customer_managed_key(node: CfnResource) -> NagRuleCompliance:
-    sse = _resolved(node, node.sse_specification) or {}
-    if sse.get("sseEnabled") is not True or sse.get("sseType") != "KMS":
+def customer_managed_key(facts: _TableFacts) -> NagRuleCompliance:
+    if facts.sse.get("sseEnabled") is not True or facts.sse.get("sseType") != "KMS":
         return NagRuleCompliance.NON_COMPLIANT
-    replicas = _replicas(node)
-    keys = [(replica.get("sseSpecification") or {}).get("kmsMasterKeyId") for replica in replicas]
-    if keys and all(_customer_managed(key) for key in keys):
-        return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+    keys = [
+        (replica.get("sseSpecification") or {}).get("kmsMasterKeyId") for replica in facts.replicas
+    ]
+    return _compliant(bool(keys) and all(_customer_managed(key) for key in keys))
 
 
-def retained_and_protected(node: CfnResource) -> NagRuleCompliance:
-    options = node.cfn_options
+def retained_and_protected(facts: _TableFacts) -> NagRuleCompliance:
+    options = facts.node.cfn_options
     retained = (
         options.deletion_policy == CfnDeletionPolicy.RETAIN
         and options.update_replace_policy == CfnDeletionPolicy.RETAIN
     )
-    replicas = _replicas(node)
-    protected = bool(replicas) and all(
-        replica.get("deletionProtectionEnabled") is True for replica in replicas
+    protected = bool(facts.replicas) and all(
+        replica.get("deletionProtectionEnabled") is True for replica in facts.replicas
     )
-    return (
-        NagRuleCompliance.COMPLIANT if retained and protected else NagRuleCompliance.NON_COMPLIANT
-    )
+    return _compliant(retained and protected)
 
 
-def _selected_resources(selection: backup.CfnBackupSelection) -> list[Any]:
-    resolved = _resolved(selection, selection.backup_selection) or {}
-    return resolved.get("resources") or []
+@dataclass(frozen=True)
+class _Selection:
+    """One ``AWS::Backup::BackupSelection``: its stack and the resources it lists."""
+
+    stack: Stack
+    resources: list[Any]
+
+    @classmethod
+    def every_one_in(cls, root: IConstruct) -> list[_Selection]:
+        selections = []
+        for construct in root.node.find_all():
+            if isinstance(construct, backup.CfnBackupSelection):
+                resolved = _resolved(construct, construct.backup_selection) or {}
+                selections.append(cls(Stack.of(construct), resolved.get("resources") or []))
+        return selections
 
 
-def _selects(entry: Any, *, table: CfnResource, same_stack: bool) -> bool:
-    stack = Stack.of(table)
+def _selects(entry: Any, *, table: CfnResource, stack: Stack, same_stack: bool) -> bool:
     if isinstance(entry, dict):
         # A selection in the table's own stack refers to it by GetAtt.
         return same_stack and entry == {"Fn::GetAtt": [stack.resolve(table.logical_id), "Arn"]}
@@ -154,21 +180,23 @@ def _selects(entry: Any, *, table: CfnResource, same_stack: bool) -> bool:
     return fnmatchcase(f"dynamodb:{stack.region}:{stack.account}:table/{name}", pattern)
 
 
-def in_backup_selection(node: CfnResource) -> NagRuleCompliance:
-    table_stack = Stack.of(node)
-    for construct in node.node.root.node.find_all():
-        if not isinstance(construct, backup.CfnBackupSelection):
-            continue
-        same_stack = Stack.of(construct) is table_stack
-        if any(
-            _selects(entry, table=node, same_stack=same_stack)
-            for entry in _selected_resources(construct)
-        ):
-            return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+def in_backup_selection(facts: _TableFacts, selections: list[_Selection]) -> NagRuleCompliance:
+    table_stack = Stack.of(facts.node)
+    return _compliant(
+        any(
+            _selects(
+                entry,
+                table=facts.node,
+                stack=table_stack,
+                same_stack=selection.stack is table_stack,
+            )
+            for selection in selections
+            for entry in selection.resources
+        )
+    )
 
 
-def _not_applicable(_node: CfnResource) -> NagRuleCompliance:
+def _not_applicable() -> NagRuleCompliance:
     return NagRuleCompliance.NOT_APPLICABLE
 
 
@@ -187,28 +215,32 @@ class DataLayerChecks(NagPack):
         self._pack_name = PACK_NAME
         self._protected = protected
         self._require_backup = require_backup
+        self._selections: tuple[IConstruct, list[_Selection]] | None = None
 
     @property
     def name(self) -> str:
         return PACK_NAME
 
     def _check_resource(self, node: CfnResource) -> None:
-        if node.cfn_resource_type != GLOBAL_TABLE:
+        # jsii hands us the L1's own class, so this costs no call into the kernel
+        # (reading ``cfn_resource_type`` would, for every resource of the app).
+        if not isinstance(node, dynamodb.CfnGlobalTable):
             return
-        rules = (
+        facts = _TableFacts.read(node)
+        rules: tuple[tuple[str, str, str, Verdict], ...] = (
             (
                 "GlobalTablePITR",
                 "The DynamoDB global table has point-in-time recovery off in a replica.",
                 "PITR restores any second of the last 35 days; without it an overwrite "
                 "or bad migration is unrecoverable between backups.",
-                pitr_enabled,
+                lambda: pitr_enabled(facts),
             ),
             (
                 "GlobalTableCMK",
                 "The DynamoDB global table is not encrypted with a customer-managed KMS key.",
                 "A customer-managed key lets us audit, rotate and revoke access to the "
                 "data and its backups; AWS-owned and AWS-managed keys do not.",
-                customer_managed_key,
+                lambda: customer_managed_key(facts),
             ),
             (
                 "GlobalTableRetain",
@@ -216,17 +248,27 @@ class DataLayerChecks(NagPack):
                 "protected with Retain deletion and replace policies.",
                 "A stack deletion, replacement or stray DeleteTable must never delete "
                 "staging or prod data.",
-                retained_and_protected if self._protected else _not_applicable,
+                (lambda: retained_and_protected(facts)) if self._protected else _not_applicable,
             ),
             (
                 "GlobalTableBackup",
                 "The DynamoDB global table is not in any AWS Backup selection.",
                 "The environment has a daily backup plan; a table left out of it has no "
                 "backups beyond the PITR window.",
-                in_backup_selection if self._require_backup else _not_applicable,
+                (lambda: in_backup_selection(facts, self._selections_of(node)))
+                if self._require_backup
+                else _not_applicable,
             ),
         )
-        for suffix, info, explanation, rule in rules:
+        for suffix, info, explanation, verdict in rules:
             self._apply_rule(
-                _Rule(suffix=suffix, info=info, explanation=explanation, node=node, rule=rule)
+                _Rule(suffix=suffix, info=info, explanation=explanation, node=node, verdict=verdict)
             )
+
+    def _selections_of(self, node: CfnResource) -> list[_Selection]:
+        """Every backup selection of ``node``'s app, found once per app: a walk of the
+        whole tree per table would cost a call into jsii for each of its constructs."""
+        root = node.node.root
+        if self._selections is None or self._selections[0] is not root:
+            self._selections = (root, _Selection.every_one_in(root))
+        return self._selections[1]

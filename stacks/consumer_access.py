@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from catalog import consumers
 from cdk_constructs.consumer_access import ConsumerAccess, trusted_principal
 from stacks.application_data import ApplicationData
 from stacks.data_layer_stack import DataLayerStack
+
+if TYPE_CHECKING:  # only a type here; importing aws_s3 costs every synth
+    from aws_cdk import aws_s3 as s3
 
 
 def add_consumer_access(

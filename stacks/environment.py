@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aws_cdk import App, Stack
 from aws_cdk import aws_kms as kms
 
 import catalog
 from catalog import TableSpec
-from cdk_constructs import BulkLoadBucket, DataKey
+from cdk_constructs import DataKey
 from cdk_constructs.consumer_access import ConsumerAccess
 from settings import EnvironmentConfig
 from stacks.application_data import ApplicationData
 from stacks.consumer_access import add_consumer_access, add_spanning_consumer_access
 from stacks.data_layer_stack import DataLayerStack
 from stacks.operations import Operations
-from stacks.sample_data import SampleData
+
+if TYPE_CHECKING:  # imported where used: aws_s3 and aws_lambda cost every synth that lacks them
+    from cdk_constructs.bulk_load_bucket import BulkLoadBucket
+    from stacks.sample_data import SampleData
 
 STACK_SUFFIX = "data-layer"
 KEY_ID = "DataKey"
@@ -91,6 +95,8 @@ def add_environment(
     )
     bulk_load = None
     if config.bulk_load_bucket:
+        from cdk_constructs.bulk_load_bucket import BulkLoadBucket
+
         bulk_load = BulkLoadBucket(
             stack,
             BULK_LOAD_ID,
@@ -121,6 +127,8 @@ def add_environment(
     consumers.update(add_spanning_consumer_access(stack, parts, encryption_key=key))
     sample_data = None
     if config.seed_sample_data:
+        from stacks.sample_data import SampleData
+
         sample_data = SampleData(stack, SAMPLE_DATA_ID, encryption_key=key)
         for part in parts.values():
             # The seeder writes into these tables, so it is created after them and

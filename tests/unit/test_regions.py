@@ -14,4 +14,3 @@ def test_the_region_list_is_what_botocore_answers():
     }
     assert set(DYNAMODB_REGIONS) == expected
     assert {"us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"} <= DYNAMODB_REGIONS
-

@@ -29,17 +29,21 @@ os.environ.update(
     AWS_REGION="us-east-1",
 )
 
-import aws_cdk as cdk  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
 import boto3  # noqa: E402
 from botocore.stub import Stubber  # noqa: E402
 
+import catalog  # noqa: E402
 from settings import (  # noqa: E402
     ENVIRONMENT_NAMES,
     EnvironmentConfig,
     load_from_cdk_json,
     synth_context,
 )
-from stacks.environment import EnvironmentStacks, add_environment  # noqa: E402
+
+if TYPE_CHECKING:
+    from stacks.environment import EnvironmentStacks
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +70,11 @@ class Synthesized:
 
 
 def synthesize(config: EnvironmentConfig) -> Synthesized:
+    # Imported here: the unit tier never synthesizes, and aws_cdk starts a jsii kernel.
+    import aws_cdk as cdk
+
+    from stacks.environment import add_environment
+
     app = cdk.App(context=synth_context())  # cdk.json's feature flags, as `cdk synth` sets
     stacks = add_environment(app, config=config)
     assembly = app.synth()
@@ -127,6 +136,30 @@ def drop_tables(client, names) -> None:
         if name in existing:
             client.update_table(TableName=name, DeletionProtectionEnabled=False)
             client.delete_table(TableName=name)
+
+
+@pytest.fixture(scope="session")
+def _moto_client():
+    """One boto3 client for every moto test of a worker: building a client costs about
+    0.1 s, more than most tests. moto intercepts a client made before a mock starts,
+    provided moto was imported before the client was made."""
+    import moto  # noqa: F401  (registers its botocore hook)
+
+    return boto3.client("dynamodb", region_name="us-east-1")
+
+
+@pytest.fixture
+def client(_moto_client):
+    """In-process moto with every catalog table under its dev name, fresh for each test."""
+    from moto import mock_aws
+
+    from ddbctl.table_definitions import create_table
+
+    config = load_from_cdk_json("dev")
+    with mock_aws():
+        for spec in catalog.TABLES:
+            create_table(_moto_client, spec, table_name=config.table_name(spec))
+        yield _moto_client
 
 
 @pytest.fixture

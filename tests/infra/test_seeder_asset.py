@@ -4,12 +4,18 @@ local-server or CLI code (issue 15). No synth: the asset is staged directly."""
 from __future__ import annotations
 
 import ast
+import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from cdk_constructs.sample_data_seeder import stage_asset
+import catalog
+from catalog.samples import SAMPLES
+from cdk_constructs.sample_data_seeder import HANDLER_DIR, stage_asset
+from ddbio.seeding import build_properties
+from settings import load_from_cdk_json
 
 # What the Lambda runtime provides besides the standard library.
 RUNTIME_PACKAGES = frozenset({"boto3", "botocore"})
@@ -72,3 +78,57 @@ def test_the_asset_holds_no_local_server_or_cli_code(asset):
     for relative in listing:
         text = (asset / relative).read_text(encoding="utf-8")
         assert [word for word in FORBIDDEN_TEXT if word in text] == [], relative
+
+
+def load_handler_module():
+    spec = importlib.util.spec_from_file_location("seeder_handler", HANDLER_DIR / "handler.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lambda_entry_point_seeds_through_the_same_code(client):
+    config = load_from_cdk_json("dev")
+    names = {key: config.table_name(catalog.table(key)) for key in SAMPLES}
+    handler = load_handler_module()
+    properties = build_properties(table_names=names, samples=SAMPLES)
+    response = handler.on_event({"RequestType": "Create", "ResourceProperties": properties}, None)
+    assert response == {
+        "PhysicalResourceId": "sample-data",
+        "Data": {"ItemsWritten": sum(len(items) for items in SAMPLES.values()), "ItemsDeleted": 0},
+    }
+    logs = client.scan(TableName=names["request_processing_logs"])["Items"]
+    assert len(logs) == len(SAMPLES["request_processing_logs"])
+
+
+def test_lambda_asset_is_self_contained_and_deterministic(tmp_path):
+    first = stage_asset(_fresh(tmp_path / "a"))
+    second = stage_asset(_fresh(tmp_path / "b"))
+    listing = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert listing == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    assert "handler.py" in listing and "ddbio/seeding.py" in listing
+    assert "catalog/samples/root_orchestrator.py" in listing
+    assert not [p for p in listing if "__pycache__" in p or p.endswith(".pyc")]
+    for relative in listing:
+        assert (first / relative).read_bytes() == (second / relative).read_bytes()
+    # Import the handler with only the asset (and site-packages' boto3) on the path.
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import handler, catalog, ddbio.seeding; "
+        "assert catalog.__file__.startswith(sys.argv[1]), catalog.__file__; "
+        "assert ddbio.seeding.__file__.startswith(sys.argv[1]); print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(first)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def _fresh(path):
+    path.mkdir()
+    return path

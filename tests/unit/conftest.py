@@ -1,22 +1,18 @@
-"""Fixtures the seeder's unit tests share."""
+"""The unit tier's one rule that a test can check: nothing here synthesizes."""
 
 from __future__ import annotations
 
-import boto3
+import sys
+
 import pytest
-from moto import mock_aws
-
-import catalog
-from ddbctl.table_definitions import create_table
-from settings import load_from_cdk_json
 
 
-@pytest.fixture
-def client():
-    """In-process moto with every catalog table under its dev name."""
-    config = load_from_cdk_json("dev")
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        for spec in catalog.TABLES:
-            create_table(dynamodb, spec, table_name=config.table_name(spec))
-        yield dynamodb
+@pytest.fixture(autouse=True, scope="session")
+def _no_cdk_in_the_unit_tier():
+    """Importing aws_cdk starts a jsii kernel (seconds per worker); a test that needs it
+    is an infra test."""
+    yield
+    if "aws_cdk" in sys.modules:
+        pytest.fail(
+            "a unit test imported aws_cdk: move it to tests/infra (the unit tier never synthesizes)"
+        )

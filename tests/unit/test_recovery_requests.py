@@ -204,19 +204,6 @@ def test_the_key_is_found_through_the_alias_or_named_in_one_line():
     assert resolve_key_arn(kms, environment="dev", given="arn:given") == "arn:given"
 
 
-def test_the_alias_is_the_one_the_data_key_construct_creates():
-    import aws_cdk as cdk
-    from aws_cdk.assertions import Template
-
-    from cdk_constructs.data_key import DataKey
-    from ddbctl.recovery.encryption import key_alias
-
-    stack = cdk.Stack()
-    DataKey(stack, "Key", environment_name="staging")
-    aliases = Template.from_stack(stack).find_resources("AWS::KMS::Alias")
-    assert [a["Properties"]["AliasName"] for a in aliases.values()] == [key_alias("staging")]
-
-
 # ------------------------------------------------------------------ copy retries
 
 FAST = BackoffPolicy(max_attempts=3, sleep=lambda _s: None, jitter=lambda: 1.0)

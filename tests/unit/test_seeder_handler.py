@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import subprocess
-import sys
 
 import pytest
 
 import catalog
 from catalog.samples import SAMPLES, SampleDataError
-from cdk_constructs.sample_data_seeder import HANDLER_DIR, stage_asset
 from ddbctl.table_definitions import create_table
 from ddbio.seeding import (
     PROPERTY_HASH,
@@ -253,54 +249,3 @@ def test_new_properties_in_another_format_are_one_clear_reason(client):
     # ... but a Delete never blocks the stack's deletion over them.
     response = handle_event(event("Delete", {"Tables": "garbled"}), client=client)
     assert response["Data"] == {"ItemsWritten": 0, "ItemsDeleted": 0}
-
-
-def load_handler_module():
-    spec = importlib.util.spec_from_file_location("seeder_handler", HANDLER_DIR / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_lambda_entry_point_seeds_through_the_same_code(client):
-    handler = load_handler_module()
-    response = handler.on_event(event("Create", properties()), None)
-    assert response == {
-        "PhysicalResourceId": "sample-data",
-        "Data": {"ItemsWritten": TOTAL, "ItemsDeleted": 0},
-    }
-    logs = client.scan(TableName=NAMES["request_processing_logs"])["Items"]
-    assert len(logs) == len(SAMPLES["request_processing_logs"])
-
-
-def test_lambda_asset_is_self_contained_and_deterministic(tmp_path):
-    first = stage_asset(_fresh(tmp_path / "a"))
-    second = stage_asset(_fresh(tmp_path / "b"))
-    listing = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
-    assert listing == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
-    assert "handler.py" in listing and "ddbio/seeding.py" in listing
-    assert "catalog/samples/root_orchestrator.py" in listing
-    assert not [p for p in listing if "__pycache__" in p or p.endswith(".pyc")]
-    for relative in listing:
-        assert (first / relative).read_bytes() == (second / relative).read_bytes()
-    # Import the handler with only the asset (and site-packages' boto3) on the path.
-    probe = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import handler, catalog, ddbio.seeding; "
-        "assert catalog.__file__.startswith(sys.argv[1]), catalog.__file__; "
-        "assert ddbio.seeding.__file__.startswith(sys.argv[1]); print('ok')"
-    )
-    result = subprocess.run(
-        [sys.executable, "-I", "-c", probe, str(first)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
-
-
-def _fresh(path):
-    path.mkdir()
-    return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -20,14 +21,27 @@ from ddbctl.recovery.copy import ONLY_MISSING, OVERWRITE, CopyJob, scan_copy, wi
 from ddbctl.recovery.copy_checkpoint import CopyCheckpoint
 from ddbctl.recovery.encryption import resolve_key_arn
 from ddbctl.recovery.point import BACKUP, LATEST, TIME, RestorePoint, check_point
-from ddbctl.recovery.request import restore_parameters
-from ddbctl.recovery.restore import RestorePlan, start_restore
+from ddbctl.recovery.request import RestorePlan, restore_parameters
+from ddbctl.recovery.restore import start_restore
 from ddbio.batch_writer import BackoffPolicy
 from settings import load_from_cdk_json
 
 KEY = "arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555"
 WHEN = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TABLE_DESCRIPTION = {"TableDescription": {"TableName": "restored"}}
+SSE = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY}
+
+
+def restore_request(*, target: str, gsis: list[dict[str, Any]], **source: Any) -> dict[str, Any]:
+    """The request DynamoDB must receive for an on-demand restore into ``target`` under the
+    CMK; ``source`` is what names the point (SourceTableName and the time, or BackupArn)."""
+    return {
+        **source,
+        "TargetTableName": target,
+        "BillingModeOverride": "PAY_PER_REQUEST",
+        "SSESpecificationOverride": SSE,
+        "GlobalSecondaryIndexOverride": gsis,
+    }
 
 
 def _plan(key: str, env: str, point: RestorePoint) -> RestorePlan:
@@ -70,31 +84,19 @@ def test_point_in_time_request_carries_time_key_billing_and_every_gsi(stubbed):
             "Projection": {"ProjectionType": "ALL"},
         },
     ]
-    stubber.add_response(
-        "restore_table_to_point_in_time",
-        TABLE_DESCRIPTION,
-        {
-            "SourceTableName": "dev-OpportunitySessions",
-            "TargetTableName": "dev-OpportunitySessions-restored-t",
-            "RestoreDateTime": WHEN,
-            "BillingModeOverride": "PAY_PER_REQUEST",
-            "SSESpecificationOverride": {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY},
-            "GlobalSecondaryIndexOverride": gsis,
-        },
+    request = restore_request(
+        SourceTableName="dev-OpportunitySessions",
+        RestoreDateTime=WHEN,
+        target="dev-OpportunitySessions-restored-t",
+        gsis=gsis,
     )
+    stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, request)
     start_restore(client, plan)
 
 
 def test_prod_restores_the_agent_tables_provisioned_with_index_throughput():
     spec = catalog.table("agent-profiles")
-    _, parameters = restore_parameters(
-        spec=spec,
-        config=load_from_cdk_json("prod"),
-        source_name="prod-agent-profiles",
-        target_name="prod-agent-profiles-restored-t",
-        point=RestorePoint(kind=LATEST),
-        kms_key_arn=KEY,
-    )
+    _, parameters = restore_parameters(_plan("agent-profiles", "prod", RestorePoint(kind=LATEST)))
     config = load_from_cdk_json("prod")
     if not config.provisioned_capacity:
         assert parameters["BillingModeOverride"] == "PAY_PER_REQUEST"
@@ -111,7 +113,6 @@ def test_prod_restores_the_agent_tables_provisioned_with_index_throughput():
 
 def test_latest_and_backup_requests(stubbed):
     client, stubber = stubbed
-    sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY}
     conversations = [
         {
             "IndexName": "agent-conversations-index",
@@ -119,43 +120,25 @@ def test_latest_and_backup_requests(stubbed):
             "Projection": {"ProjectionType": "ALL"},
         }
     ]
-    stubber.add_response(
-        "restore_table_to_point_in_time",
-        TABLE_DESCRIPTION,
-        {
-            "SourceTableName": "staging-agent-conversations",
-            "TargetTableName": "staging-agent-conversations-restored-t",
-            "UseLatestRestorableTime": True,
-            "BillingModeOverride": "PAY_PER_REQUEST",
-            "SSESpecificationOverride": sse,
-            "GlobalSecondaryIndexOverride": conversations,
-        },
+    latest = restore_request(
+        SourceTableName="staging-agent-conversations",
+        UseLatestRestorableTime=True,
+        target="staging-agent-conversations-restored-t",
+        gsis=conversations,
     )
+    stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, latest)
     start_restore(client, _plan("agent-conversations", "staging", RestorePoint(kind=LATEST)))
     arn = "arn:aws:dynamodb:us-east-1:111111111111:table/dev-agent-conversations/backup/0176-ab"
-    stubber.add_response(
-        "restore_table_from_backup",
-        TABLE_DESCRIPTION,
-        {
-            "BackupArn": arn,
-            "TargetTableName": "dev-agent-conversations-restored-t",
-            "BillingModeOverride": "PAY_PER_REQUEST",
-            "SSESpecificationOverride": sse,
-            "GlobalSecondaryIndexOverride": conversations,
-        },
+    backup = restore_request(
+        BackupArn=arn, target="dev-agent-conversations-restored-t", gsis=conversations
     )
+    stubber.add_response("restore_table_from_backup", TABLE_DESCRIPTION, backup)
     start_restore(client, _plan("agent-conversations", "dev", RestorePoint(BACKUP, None, arn)))
 
 
 def test_a_table_without_indexes_sends_no_index_override():
-    _, parameters = restore_parameters(
-        spec=catalog.table("ai-trade-matching-processing-status"),
-        config=load_from_cdk_json("dev"),
-        source_name="s",
-        target_name="t",
-        point=RestorePoint(kind=LATEST),
-        kms_key_arn=KEY,
-    )
+    plan = _plan("ai-trade-matching-processing-status", "dev", RestorePoint(kind=LATEST))
+    _, parameters = restore_parameters(plan)
     assert "GlobalSecondaryIndexOverride" not in parameters
 
 

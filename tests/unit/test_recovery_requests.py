@@ -32,12 +32,20 @@ TABLE_DESCRIPTION = {"TableDescription": {"TableName": "restored"}}
 SSE = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY}
 
 
-def restore_request(*, target: str, gsis: list[dict[str, Any]], **source: Any) -> dict[str, Any]:
-    """The request DynamoDB must receive for an on-demand restore into ``target`` under the
-    CMK; ``source`` is what names the point (SourceTableName and the time, or BackupArn)."""
+def index_override(name: str, hash_key: str, range_key: str | None = None) -> dict[str, Any]:
+    """One GSI as an on-demand restore request carries it: its key schema, ALL projected."""
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key is not None:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return {"IndexName": name, "KeySchema": schema, "Projection": {"ProjectionType": "ALL"}}
+
+
+def restore_request(plan: RestorePlan, gsis: list[dict[str, Any]], **point: Any) -> dict[str, Any]:
+    """The request DynamoDB must receive for ``plan``: an on-demand restore into its target
+    under the CMK; ``point`` is what names the source (its name and the time, or BackupArn)."""
     return {
-        **source,
-        "TargetTableName": target,
+        **point,
+        "TargetTableName": plan.target_name,
         "BillingModeOverride": "PAY_PER_REQUEST",
         "SSESpecificationOverride": SSE,
         "GlobalSecondaryIndexOverride": gsis,
@@ -62,34 +70,11 @@ def test_point_in_time_request_carries_time_key_billing_and_every_gsi(stubbed):
     client, stubber = stubbed
     plan = _plan("OpportunitySessions", "dev", RestorePoint(kind=TIME, time=WHEN))
     gsis = [
-        {
-            "IndexName": "StatusIndex",
-            "KeySchema": [
-                {"AttributeName": "status", "KeyType": "HASH"},
-                {"AttributeName": "updatedAt", "KeyType": "RANGE"},
-            ],
-            "Projection": {"ProjectionType": "ALL"},
-        },
-        {
-            "IndexName": "PriorityIndex",
-            "KeySchema": [
-                {"AttributeName": "priority", "KeyType": "HASH"},
-                {"AttributeName": "estimatedARR", "KeyType": "RANGE"},
-            ],
-            "Projection": {"ProjectionType": "ALL"},
-        },
-        {
-            "IndexName": "OpportunityIdIndex",
-            "KeySchema": [{"AttributeName": "opportunityId", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        },
+        index_override("StatusIndex", "status", "updatedAt"),
+        index_override("PriorityIndex", "priority", "estimatedARR"),
+        index_override("OpportunityIdIndex", "opportunityId"),
     ]
-    request = restore_request(
-        SourceTableName="dev-OpportunitySessions",
-        RestoreDateTime=WHEN,
-        target="dev-OpportunitySessions-restored-t",
-        gsis=gsis,
-    )
+    request = restore_request(plan, gsis, SourceTableName=plan.source_name, RestoreDateTime=WHEN)
     stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, request)
     start_restore(client, plan)
 
@@ -113,27 +98,18 @@ def test_prod_restores_the_agent_tables_provisioned_with_index_throughput():
 
 def test_latest_and_backup_requests(stubbed):
     client, stubber = stubbed
-    conversations = [
-        {
-            "IndexName": "agent-conversations-index",
-            "KeySchema": [{"AttributeName": "agent_id", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }
-    ]
-    latest = restore_request(
-        SourceTableName="staging-agent-conversations",
-        UseLatestRestorableTime=True,
-        target="staging-agent-conversations-restored-t",
-        gsis=conversations,
+    conversations = [index_override("agent-conversations-index", "agent_id")]
+    latest = _plan("agent-conversations", "staging", RestorePoint(kind=LATEST))
+    request = restore_request(
+        latest, conversations, SourceTableName=latest.source_name, UseLatestRestorableTime=True
     )
-    stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, latest)
-    start_restore(client, _plan("agent-conversations", "staging", RestorePoint(kind=LATEST)))
+    stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, request)
+    start_restore(client, latest)
     arn = "arn:aws:dynamodb:us-east-1:111111111111:table/dev-agent-conversations/backup/0176-ab"
-    backup = restore_request(
-        BackupArn=arn, target="dev-agent-conversations-restored-t", gsis=conversations
-    )
-    stubber.add_response("restore_table_from_backup", TABLE_DESCRIPTION, backup)
-    start_restore(client, _plan("agent-conversations", "dev", RestorePoint(BACKUP, None, arn)))
+    backup = _plan("agent-conversations", "dev", RestorePoint(BACKUP, None, arn))
+    request = restore_request(backup, conversations, BackupArn=arn)
+    stubber.add_response("restore_table_from_backup", TABLE_DESCRIPTION, request)
+    start_restore(client, backup)
 
 
 def test_a_table_without_indexes_sends_no_index_override():

@@ -21,40 +21,37 @@ SEED_004_CAPACITY = ProvisionedBilling(
 )
 _TAGS = (("Application", "AgentMatching"),)
 
+AGENT_ID = KeyAttribute("id", _S)
+JOB_INDEX = GlobalIndex("job-index", KeyAttribute("job", _S), source="004")
+LOCATION_INDEX = GlobalIndex("location-index", KeyAttribute("location_city", _S), source="004")
+
 AGENT_PROFILES = TableSpec(
     key="agent-profiles",
     construct_id="AgentProfiles",
     base_name="agent-profiles",
     application=APPLICATION,
-    partition_key=KeyAttribute("id", _S),
-    global_indexes=(
-        GlobalIndex("job-index", KeyAttribute("job", _S), source="004"),
-        GlobalIndex("location-index", KeyAttribute("location_city", _S), source="004"),
-    ),
+    partition_key=AGENT_ID,
+    global_indexes=(JOB_INDEX, LOCATION_INDEX),
     provisioned=SEED_004_CAPACITY,
     tags=(*_TAGS, ("Component", "AgentProfiles")),
     access_patterns=(
-        AccessPattern(
+        AccessPattern.equality(
+            on=AGENT_ID,
             name="agent-by-id",
             description="One agent profile (GET /retrieve/<id>)",
             operation=Operation.GET,
-            key_condition="#id = :id",
             source="004 GET /retrieve/<id>",
         ),
-        AccessPattern(
+        AccessPattern.equality(
+            on=JOB_INDEX,
             name="agents-by-job",
             description="Agents with one job title",
-            operation=Operation.QUERY,
-            index="job-index",
-            key_condition="#job = :job",
             source="004 job-index",
         ),
-        AccessPattern(
+        AccessPattern.equality(
+            on=LOCATION_INDEX,
             name="agents-by-city",
             description="Agents in one city (location_city)",
-            operation=Operation.QUERY,
-            index="location-index",
-            key_condition="#location_city = :location_city",
             source="004 location-index",
         ),
     ),
@@ -62,32 +59,32 @@ AGENT_PROFILES = TableSpec(
     source="004",
 )
 
+CONVERSATION_ID = KeyAttribute("conversation_id", _S)
+AGENT_CONVERSATIONS_INDEX = GlobalIndex(
+    "agent-conversations-index", KeyAttribute("agent_id", _S), source="004"
+)
+
 AGENT_CONVERSATIONS = TableSpec(
     key="agent-conversations",
     construct_id="AgentConversations",
     base_name="agent-conversations",
     application=APPLICATION,
-    partition_key=KeyAttribute("conversation_id", _S),
+    partition_key=CONVERSATION_ID,
     sort_key=KeyAttribute("timestamp", _S),
-    global_indexes=(
-        GlobalIndex("agent-conversations-index", KeyAttribute("agent_id", _S), source="004"),
-    ),
+    global_indexes=(AGENT_CONVERSATIONS_INDEX,),
     provisioned=SEED_004_CAPACITY,
     tags=(*_TAGS, ("Component", "AgentConversations")),
     access_patterns=(
-        AccessPattern(
+        AccessPattern.equality(
+            on=CONVERSATION_ID,
             name="conversation-by-id",
             description="One conversation's messages in time order (GET /conversation/<id>)",
-            operation=Operation.QUERY,
-            key_condition="#conversation_id = :conversation_id",
             source="004 GET /conversation/<id>",
         ),
-        AccessPattern(
+        AccessPattern.equality(
+            on=AGENT_CONVERSATIONS_INDEX,
             name="agent-conversations",
             description="All conversation messages of one agent",
-            operation=Operation.QUERY,
-            index="agent-conversations-index",
-            key_condition="#agent_id = :agent_id",
             source="004 GET /agent/<id>/conversations",
         ),
     ),

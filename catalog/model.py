@@ -95,6 +95,38 @@ class AccessPattern:
     scan_forward: bool = True
     source: str = ""
 
+    @classmethod
+    def equality(
+        cls,
+        *,
+        on: KeyAttribute | GlobalIndex,
+        name: str,
+        description: str,
+        operation: Operation = Operation.QUERY,
+        fixed_value: str | None = None,
+        scan_forward: bool = True,
+        source: str = "",
+    ) -> AccessPattern:
+        """The usual pattern: equality on one partition key, the table's or an index's.
+
+        ``on`` is the table's partition key or the index the pattern reads; the
+        condition ``#key = :key`` is derived from it, so the key is stated once,
+        where the table or index declares it. ``fixed_value`` is the key's value
+        when the pattern pins it (``status = pending``) instead of the caller.
+        """
+        index = on if isinstance(on, GlobalIndex) else None
+        key = on.partition_key if isinstance(on, GlobalIndex) else on
+        return cls(
+            name=name,
+            description=description,
+            operation=operation,
+            key_condition=f"#{key.name} = :{key.name}",
+            index=None if index is None else index.name,
+            fixed=() if fixed_value is None else ((key.name, fixed_value),),
+            scan_forward=scan_forward,
+            source=source,
+        )
+
     def __post_init__(self) -> None:
         unused = [name for name, _ in self.fixed if name not in self.value_names]
         if unused:

@@ -1,76 +1,62 @@
 """Opportunity analyzer's sessions table: seed 003."""
 
-from catalog.model import (
-    AccessPattern,
-    AttributeType,
-    GlobalIndex,
-    KeyAttribute,
-    Operation,
-    TableSpec,
-)
+from catalog.model import AccessPattern, AttributeType, GlobalIndex, KeyAttribute, TableSpec
 
 APPLICATION = "opportunity-analyzer"
 
 _S = AttributeType.STRING
+SESSION_ID = KeyAttribute("sessionId", _S)
 OPPORTUNITY_ID = KeyAttribute("opportunityId", _S)
+STATUS_INDEX = GlobalIndex(
+    "StatusIndex", KeyAttribute("status", _S), KeyAttribute("updatedAt", _S), source="003"
+)
+PRIORITY_INDEX = GlobalIndex(
+    "PriorityIndex",
+    KeyAttribute("priority", _S),
+    KeyAttribute("estimatedARR", AttributeType.NUMBER),
+    source="003",
+)
+OPPORTUNITY_ID_INDEX = GlobalIndex(
+    "OpportunityIdIndex",
+    OPPORTUNITY_ID,
+    source="ours: seed 003's getOpportunity/updateStatus need a lookup by id alone",
+)
 
 OPPORTUNITY_SESSIONS = TableSpec(
     key="OpportunitySessions",
     construct_id="OpportunitySessions",
     base_name="OpportunitySessions",
     application=APPLICATION,
-    partition_key=KeyAttribute("sessionId", _S),
+    partition_key=SESSION_ID,
     sort_key=OPPORTUNITY_ID,
-    global_indexes=(
-        GlobalIndex(
-            "StatusIndex", KeyAttribute("status", _S), KeyAttribute("updatedAt", _S), source="003"
-        ),
-        GlobalIndex(
-            "PriorityIndex",
-            KeyAttribute("priority", _S),
-            KeyAttribute("estimatedARR", AttributeType.NUMBER),
-            source="003",
-        ),
-        GlobalIndex(
-            "OpportunityIdIndex",
-            OPPORTUNITY_ID,
-            source="ours: seed 003's getOpportunity/updateStatus need a lookup by id alone",
-        ),
-    ),
+    global_indexes=(STATUS_INDEX, PRIORITY_INDEX, OPPORTUNITY_ID_INDEX),
     ttl_attribute="ttl",
     tags=(("Application", "AssessmentCenter"), ("Component", "OpportunityAnalyzer")),
     access_patterns=(
-        AccessPattern(
+        AccessPattern.equality(
+            on=SESSION_ID,
             name="session-opportunities",
             description="Every opportunity of one analysis session",
-            operation=Operation.QUERY,
-            key_condition="#sessionId = :sessionId",
             source="003 getOpportunities",
         ),
-        AccessPattern(
+        AccessPattern.equality(
+            on=STATUS_INDEX,
             name="opportunities-by-status",
             description="Opportunities in one status across sessions, by updatedAt",
-            operation=Operation.QUERY,
-            index="StatusIndex",
-            key_condition="#status = :status",
             source="003 StatusIndex use case",
         ),
-        AccessPattern(
+        AccessPattern.equality(
+            on=PRIORITY_INDEX,
             name="high-priority-by-arr",
             description="High priority opportunities, largest estimatedARR first",
-            operation=Operation.QUERY,
-            index="PriorityIndex",
-            key_condition="#priority = :priority",
-            fixed=(("priority", "High"),),
+            fixed_value="High",
             scan_forward=False,
             source="003 PriorityIndex use case",
         ),
-        AccessPattern(
+        AccessPattern.equality(
+            on=OPPORTUNITY_ID_INDEX,
             name="opportunity-by-id",
             description="Find an opportunity (and its session) by opportunityId alone",
-            operation=Operation.QUERY,
-            index="OpportunityIdIndex",
-            key_condition="#opportunityId = :opportunityId",
             source="003 getOpportunity 'requires GSI on opportunityId'",
         ),
     ),

@@ -4,12 +4,14 @@ from catalog.model import AccessPattern, AttributeType, KeyAttribute, Operation,
 
 APPLICATION = "trade-matching"
 
+SESSION_ID = KeyAttribute("sessionId", AttributeType.STRING)
+
 PROCESSING_STATUS = TableSpec(
     key="ai-trade-matching-processing-status",
     construct_id="ProcessingStatus",
     base_name="ai-trade-matching-processing-status",
     application=APPLICATION,
-    partition_key=KeyAttribute("sessionId", AttributeType.STRING),
+    partition_key=SESSION_ID,
     ttl_attribute="expiresAt",
     tags=(
         ("Name", "Orchestrator Processing Status"),
@@ -17,11 +19,11 @@ PROCESSING_STATUS = TableSpec(
         ("Purpose", "Real-time workflow status tracking"),
     ),
     access_patterns=(
-        AccessPattern(
+        AccessPattern.equality(
+            on=SESSION_ID,
             name="status-session",
             description="The status of one workflow session",
             operation=Operation.GET,
-            key_condition="#sessionId = :sessionId",
             source="002 'Verify the item was created'",
         ),
     ),

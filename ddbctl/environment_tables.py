@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 import catalog
 from catalog import ProvisionedBilling, TableSpec
 from catalog.deployment import TableDeployment, table_deployment
-from ddbctl.table_definitions import create_table
+from ddbctl.table_definitions import TableOptions, create_table
 from settings import EnvironmentConfig
 
 # What DynamoDB Local answers for operations it does not implement (PITR, tagging).
@@ -82,10 +82,12 @@ def create_environment_tables(client: Any, config: EnvironmentConfig) -> list[Cr
             client,
             spec,
             table_name=table_name,
-            deletion_protection=config.deletion_protection,
-            provisioned=rules.provisioned,
-            extra_tags=rules.environment_tags,
-            kms_encryption=True,
+            options=TableOptions(
+                deletion_protection=config.deletion_protection,
+                provisioned=rules.provisioned,
+                extra_tags=rules.environment_tags,
+                kms_encryption=True,
+            ),
         )
         pitr = enable_pitr(client, table_name, days=config.pitr_recovery_days) if created else None
         results.append(CreatedTable(spec=spec, table_name=table_name, created=created, pitr=pitr))

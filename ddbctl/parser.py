@@ -38,8 +38,13 @@ def add_env_arguments(parser: argparse.ArgumentParser, *, default_env: str | Non
     )
 
 
-def whole_number(*, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
-    """argparse ``type=``: a whole number in range, or a one-line usage error naming it."""
+def whole_number(
+    *, minimum: int, maximum: int | None = None, says: str = "must be a whole number {bounds}"
+) -> Callable[[str], int]:
+    """argparse ``type=``: a whole number in range, or a one-line usage error naming it.
+
+    ``says`` is that error, a ``str.format`` template given ``text`` (what was typed) and
+    ``bounds`` (``from 1 to 64``), for options whose own wording names the value."""
     bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
 
     def parse(text: str) -> int:
@@ -48,7 +53,7 @@ def whole_number(*, minimum: int, maximum: int | None = None) -> Callable[[str],
         except ValueError:
             value = minimum - 1
         if value < minimum or (maximum is not None and value > maximum):
-            raise argparse.ArgumentTypeError(f"must be a whole number {bounds}")
+            raise argparse.ArgumentTypeError(says.format(text=text, bounds=bounds))
         return value
 
     return parse

@@ -6,6 +6,7 @@ the same catalog, and a parity test compares the two.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from catalog import ProvisionedBilling, TableSpec
@@ -22,21 +23,30 @@ def _throughput(capacity) -> dict[str, int]:
     return {"ReadCapacityUnits": capacity.read, "WriteCapacityUnits": capacity.write}
 
 
-def create_table_arguments(
-    spec: TableSpec,
-    *,
-    table_name: str,
-    deletion_protection: bool = False,
-    provisioned: ProvisionedBilling | None = None,
-    extra_tags: tuple[tuple[str, str], ...] = (),
-    kms_encryption: bool = False,
-) -> dict[str, Any]:
-    """``CreateTable`` kwargs with the spec's keys, GSIs, projections and tags.
+@dataclass(frozen=True)
+class TableOptions:
+    """What an environment, not the catalog, decides about a table made outside CDK.
 
     On-demand unless ``provisioned`` is given (its figures become fixed
     capacity: autoscaling is a deployed-table concern). ``kms_encryption`` asks
     for SSE with the AWS managed KMS key; endpoints without SSE ignore it.
     """
+
+    deletion_protection: bool = False
+    provisioned: ProvisionedBilling | None = None
+    extra_tags: tuple[tuple[str, str], ...] = ()
+    kms_encryption: bool = False
+
+
+# A scratch or test table: no protection, on-demand, no extra tags, default encryption.
+PLAIN = TableOptions()
+
+
+def create_table_arguments(
+    spec: TableSpec, *, table_name: str, options: TableOptions = PLAIN
+) -> dict[str, Any]:
+    """``CreateTable`` kwargs with the spec's keys, GSIs, projections and tags."""
+    provisioned = options.provisioned
     indexes = []
     for index in spec.global_indexes:
         projection: dict[str, Any] = {"ProjectionType": index.projection.value}
@@ -58,28 +68,21 @@ def create_table_arguments(
         ],
         "KeySchema": _key_schema(spec.partition_key, spec.sort_key),
         "BillingMode": "PAY_PER_REQUEST",
-        "DeletionProtectionEnabled": deletion_protection,
-        "Tags": [{"Key": key, "Value": value} for key, value in (*spec.tags, *extra_tags)],
+        "DeletionProtectionEnabled": options.deletion_protection,
+        "Tags": [{"Key": key, "Value": value} for key, value in (*spec.tags, *options.extra_tags)],
     }
     if provisioned is not None:
         arguments["BillingMode"] = "PROVISIONED"
         arguments["ProvisionedThroughput"] = _throughput(provisioned.table)
     if indexes:
         arguments["GlobalSecondaryIndexes"] = indexes
-    if kms_encryption:
+    if options.kms_encryption:
         arguments["SSESpecification"] = {"Enabled": True, "SSEType": "KMS"}
     return arguments
 
 
 def create_table(
-    client: Any,
-    spec: TableSpec,
-    *,
-    table_name: str,
-    deletion_protection: bool = False,
-    provisioned: ProvisionedBilling | None = None,
-    extra_tags: tuple[tuple[str, str], ...] = (),
-    kms_encryption: bool = False,
+    client: Any, spec: TableSpec, *, table_name: str, options: TableOptions = PLAIN
 ) -> bool:
     """Create the table and its TTL setting if missing; True if it was created."""
     try:
@@ -87,16 +90,7 @@ def create_table(
         return False
     except client.exceptions.ResourceNotFoundException:
         pass
-    client.create_table(
-        **create_table_arguments(
-            spec,
-            table_name=table_name,
-            deletion_protection=deletion_protection,
-            provisioned=provisioned,
-            extra_tags=extra_tags,
-            kms_encryption=kms_encryption,
-        )
-    )
+    client.create_table(**create_table_arguments(spec, table_name=table_name, options=options))
     client.get_waiter("table_exists").wait(
         TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
     )

@@ -29,8 +29,8 @@ from ddbctl.bulk.watch import status_line, watch
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import is_loopback, require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
-from ddbctl.local_state import state_dir
 from ddbctl.migrate.claim import claimed_outputs, listed_source
+from ddbctl.migrate.outputs import default_rejects_path
 from ddbctl.migrate.problems import Problem
 from ddbctl.migrate.report import (
     NOT_WRITTEN,
@@ -43,7 +43,6 @@ from ddbctl.migrate.report import (
 )
 from ddbctl.migrate.runner import Migration
 
-STATE_SUBDIR = "migrate-profiles"
 UNREPORTED = "bulk_put_unreported"
 STOPPED = "bulk_put_stopped"
 
@@ -59,14 +58,8 @@ def run(args: argparse.Namespace, *, poll_seconds: float | None = None) -> int:
     table_name = context.table_name(catalog.table("agent-profiles"))
     location: StagingLocation = args.via_s3
     files = listed_source(args.source)
-    rejects_path = args.rejects or state_dir() / STATE_SUBDIR / f"{table_name}.via-s3.rejects.jsonl"
-    with claimed_outputs(
-        source=args.source,
-        files=files,
-        rejects_path=rejects_path,
-        checkpoint_path=None,
-        derived_checkpoint=False,
-    ):
+    rejects_path = args.rejects or default_rejects_path(table_name=table_name, mode="via-s3")
+    with claimed_outputs(source=args.source, files=files, rejects_path=rejects_path):
         return _run(args, context, table_name, location, files, rejects_path, poll_seconds)
 
 

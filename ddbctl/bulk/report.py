@@ -20,7 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from ddbctl.bulk.location import StagingLocation
 from ddbctl.bulk.manifest import Manifest
 from ddbctl.migrate.problems import Problem
-from ddbctl.migrate.report import NOT_WRITTEN, RejectsLog, Tally
+from ddbctl.migrate.report import NOT_WRITTEN, Origin, RejectsLog, Tally
 
 BULK_PUT_ERROR = "bulk_put_error"
 # How a report line names its reason and code (case-insensitive; searched a few levels deep,
@@ -128,9 +128,11 @@ def merge_report(
             rejects.add(
                 seq=seq,
                 kind=NOT_WRITTEN,
-                path=f"s3://{location.bucket}/{failure.report_key}",
-                position=None,
-                location="the bulk put's error report",
+                origin=Origin(
+                    path=f"s3://{location.bucket}/{failure.report_key}",
+                    position=None,
+                    location="the bulk put's error report",
+                ),
                 problem=failure.problem,
                 raw_text=failure.line,
             )
@@ -138,9 +140,9 @@ def merge_report(
             rejects.add(
                 seq=seq,
                 kind=NOT_WRITTEN,
-                path=found["source"],
-                position=found["position"],
-                location=found["location"],
+                origin=Origin(
+                    path=found["source"], position=found["position"], location=found["location"]
+                ),
                 problem=failure.problem,
                 record=_source_record(failure.item),
             )

@@ -27,7 +27,7 @@ from ddbctl.endpoint import is_loopback, require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 from ddbctl.exclusive import exclusive, lock_path_for
 from ddbctl.local_state import state_dir
-from ddbctl.parser import add_env_arguments
+from ddbctl.parser import add_env_arguments, whole_number
 from ddbctl.recovery.copy import (
     ENGINES,
     ONLY_MISSING,
@@ -42,14 +42,9 @@ DEFAULT_SEGMENTS = 8
 MAX_SEGMENTS = 64
 
 
-def _segments(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if not 1 <= number <= MAX_SEGMENTS:
-        raise argparse.ArgumentTypeError(f"{value!r}: use a whole number from 1 to {MAX_SEGMENTS}")
-    return number
+_segments = whole_number(
+    minimum=1, maximum=MAX_SEGMENTS, says="{text!r}: use a whole number {bounds}"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

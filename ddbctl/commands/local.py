@@ -50,7 +50,7 @@ from ddbctl.local_state import (
     port_lock,
     stop_process,
 )
-from ddbctl.parser import OneLineParser
+from ddbctl.parser import OneLineParser, whole_number
 from ddbctl.render import aligned
 from ddbctl.seeding import SEEDING_ERRORS, seed_environment
 from ddbctl.verification import FAILED, verify_table
@@ -66,14 +66,9 @@ EXIT_NOT_RUNNING = 3
 REUSE_WAIT_SECONDS = 30.0
 
 
-def port_number(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use a number from 1 to 65535")
-    return port
+port_number = whole_number(
+    minimum=1, maximum=65535, says="invalid port {text!r}: use a number {bounds}"
+)
 
 
 def _add_port(parser: argparse.ArgumentParser) -> None:

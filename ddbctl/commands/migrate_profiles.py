@@ -28,9 +28,9 @@ from ddbctl.bulk.options import add_via_s3_arguments, require_consistent
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
-from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
 from ddbctl.migrate.claim import claimed_outputs, listed_source
+from ddbctl.migrate.outputs import STATE_SUBDIR, default_rejects_path
 from ddbctl.migrate.problems import UNREADABLE
 from ddbctl.migrate.reader import FileList
 from ddbctl.migrate.report import (
@@ -47,7 +47,6 @@ from ddbctl.migrate.table_schema import schema_problem
 from ddbctl.migrate.writer import ParallelWriter
 from ddbctl.parser import add_env_arguments, whole_number
 
-STATE_SUBDIR = "migrate-profiles"  # inside local_state.state_dir(), like `ddbctl local`
 DEFAULT_WORKERS = 8
 MAX_WORKERS = 64
 
@@ -120,9 +119,8 @@ def run(args: argparse.Namespace) -> int:
     table_name = context.table_name(catalog.table("agent-profiles"))
     files = listed_source(args.source)
 
-    suffix = ".dry-run" if args.dry_run else ""
-    rejects_path = (
-        args.rejects or state_dir() / STATE_SUBDIR / f"{table_name}{suffix}.rejects.jsonl"
+    rejects_path = args.rejects or default_rejects_path(
+        table_name=table_name, mode="dry-run" if args.dry_run else ""
     )
     derived_checkpoint = not args.dry_run and args.checkpoint is None
     checkpoint_path = (

@@ -10,7 +10,7 @@ from ddbctl import access
 from ddbctl.context import CommandContext
 from ddbctl.endpoint import require_local_endpoint
 from ddbctl.errors import EXIT_OK, CliError
-from ddbctl.parser import OneLineParser, add_env_arguments
+from ddbctl.parser import OneLineParser, add_env_arguments, whole_number
 from ddbctl.render import print_items, to_json
 
 
@@ -29,14 +29,7 @@ class _QueryParser(OneLineParser):
         return namespace, [word for word in extras if word.startswith("-")]
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"invalid limit {text!r}: use a whole number above 0")
-    return value
+_positive = whole_number(minimum=1, says="invalid limit {text!r}: use a whole number above 0")
 
 
 def _pattern_list() -> str:

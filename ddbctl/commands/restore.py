@@ -23,9 +23,9 @@ from ddbctl.recovery import adopt, drill
 from ddbctl.recovery.encryption import kms_client, resolve_key_arn
 from ddbctl.recovery.names import is_restored_name, restored_name
 from ddbctl.recovery.point import BACKUP, LATEST, TIME, RestorePoint, iso_time_argument
+from ddbctl.recovery.request import RestorePlan
 from ddbctl.recovery.restore import (
     RestoreOutcome,
-    RestorePlan,
     check_plan,
     finish_restore,
     start_restore,

@@ -40,8 +40,8 @@ def claimed_outputs(
     source: Path,
     files: FileList,
     rejects_path: Path,
-    checkpoint_path: Path | None,
-    derived_checkpoint: bool,
+    checkpoint_path: Path | None = None,
+    derived_checkpoint: bool = False,
 ) -> Iterator[None]:
     """Hold ``rejects_path`` (and ``checkpoint_path``, None when the run keeps none) for
     the block, after checking both may be written. ``derived_checkpoint`` says the

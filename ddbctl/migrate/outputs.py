@@ -14,9 +14,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ddbctl.local_state import state_dir
 from ddbctl.migrate import checkpoint as cp
 from ddbctl.migrate.reader import INPUT_SUFFIXES, FileList
 from ddbctl.migrate.report import is_rejects_file
+
+STATE_SUBDIR = "migrate-profiles"  # inside local_state.state_dir(), like `ddbctl local`
+
+
+def default_rejects_path(*, table_name: str, mode: str = "") -> Path:
+    """Where a run's rejects go without ``--rejects``: one file per table and kind of run
+    (``mode``: a dry run, a ``--via-s3`` load), so no kind of run takes another's file."""
+    suffix = f".{mode}" if mode else ""
+    return state_dir() / STATE_SUBDIR / f"{table_name}{suffix}.rejects.jsonl"
 
 
 class OutputError(Exception):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from ddbctl import exact_json
 from ddbctl.errors import EXIT_FAILURE, EXIT_INTERRUPTED
@@ -104,6 +104,27 @@ def is_rejects_file(path: Path) -> bool:
     return _ENTRY_START.match(start) is not None
 
 
+class Located(Protocol):
+    """Where a record came from, as a rejects entry records it: a reader's SourceRecord, a
+    writer's Pending, or an :class:`Origin` for places that are neither."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def position(self) -> int | None: ...
+    @property
+    def location(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A place given outright, such as a line of the bulk put's error report."""
+
+    path: str
+    position: int | None
+    location: str
+
+
 class RejectsLog:
     """JSON Lines, one entry per record not written: where it came from, why, and the record
     itself (``record``) or, when it was not parseable JSON, its text (``raw_text``).
@@ -130,9 +151,7 @@ class RejectsLog:
         *,
         seq: int,
         kind: str,
-        path: str,
-        position: int | None,
-        location: str,
+        origin: Located,
         problem: Problem,
         record: Any = None,
         raw_text: str | None = None,
@@ -140,9 +159,9 @@ class RejectsLog:
         entry: dict[str, Any] = {
             "seq": seq,
             "kind": kind,
-            "source": path,
-            "position": position,
-            "location": location,
+            "source": origin.path,
+            "position": origin.position,
+            "location": origin.location,
             "code": problem.code,
             "reason": problem.message,
         }

@@ -154,9 +154,7 @@ class Migration:
         self._rejects.add(
             seq=seq,
             kind=REJECTED,
-            path=record.path,
-            position=record.position,
-            location=record.location,
+            origin=record,
             problem=problem,
             record=record.value,
             raw_text=record.raw_text,
@@ -198,9 +196,7 @@ class Migration:
             self._rejects.add(
                 seq=entry.seq,
                 kind=NOT_WRITTEN,
-                path=entry.path,
-                position=entry.position,
-                location=entry.location,
+                origin=entry,
                 problem=problem,
                 record=entry.record,
             )

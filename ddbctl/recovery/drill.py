@@ -25,8 +25,8 @@ from catalog import TableSpec
 from ddbctl.errors import CliError
 from ddbctl.recovery.names import drill_name
 from ddbctl.recovery.point import LATEST, RestorePoint, iso
+from ddbctl.recovery.request import RestorePlan
 from ddbctl.recovery.restore import (
-    RestorePlan,
     check_plan,
     finish_restore,
     start_restore,

@@ -7,6 +7,7 @@ ignores) can be checked with botocore's Stubber.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from catalog import GlobalIndex, KeyAttribute, Projection, TableSpec
@@ -48,23 +49,34 @@ def index_overrides(spec: TableSpec, config: EnvironmentConfig) -> list[dict[str
     return overrides
 
 
-def restore_parameters(
-    *,
-    spec: TableSpec,
-    config: EnvironmentConfig,
-    source_name: str,
-    target_name: str,
-    point: RestorePoint,
-    kms_key_arn: str,
-) -> tuple[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class RestorePlan:
+    """One restore's inputs: everything the request is built from, and what it reports."""
+
+    spec: TableSpec
+    config: EnvironmentConfig
+    source_name: str
+    target_name: str
+    point: RestorePoint
+    kms_key_arn: str
+
+    def describe(self) -> str:
+        return (
+            f"restore {self.source_name} {self.point.describe()} into {self.target_name} "
+            f"(encrypted with {self.kms_key_arn})"
+        )
+
+
+def restore_parameters(plan: RestorePlan) -> tuple[str, dict[str, Any]]:
     """(operation name, parameters) for RestoreTableToPointInTime or RestoreTableFromBackup."""
+    spec, config, point = plan.spec, plan.config, plan.point
     parameters: dict[str, Any] = {
-        "TargetTableName": target_name,
+        "TargetTableName": plan.target_name,
         "BillingModeOverride": expected_billing_mode(spec, config),
         "SSESpecificationOverride": {
             "Enabled": True,
             "SSEType": "KMS",
-            "KMSMasterKeyId": kms_key_arn,
+            "KMSMasterKeyId": plan.kms_key_arn,
         },
     }
     overrides = index_overrides(spec, config)
@@ -78,7 +90,7 @@ def restore_parameters(
         }
     if point.kind == BACKUP:
         return "restore_table_from_backup", {"BackupArn": point.backup_arn, **parameters}
-    parameters["SourceTableName"] = source_name
+    parameters["SourceTableName"] = plan.source_name
     if point.kind == TIME:
         parameters["RestoreDateTime"] = point.time
     elif point.kind == LATEST:

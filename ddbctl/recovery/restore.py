@@ -12,31 +12,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from catalog import TableSpec
 from ddbctl.environment_tables import count_items
 from ddbctl.errors import CliError
-from ddbctl.recovery.point import RestorePoint, check_point
-from ddbctl.recovery.request import restore_parameters
+from ddbctl.recovery.point import check_point
+from ddbctl.recovery.request import RestorePlan, restore_parameters
 from ddbctl.recovery.settings import reapply_settings
 from ddbctl.recovery.waiting import wait_active
 from ddbctl.verification import TableReport, verify_table
-from settings import EnvironmentConfig
-
-
-@dataclass(frozen=True)
-class RestorePlan:
-    spec: TableSpec
-    config: EnvironmentConfig
-    source_name: str
-    target_name: str
-    point: RestorePoint
-    kms_key_arn: str
-
-    def describe(self) -> str:
-        return (
-            f"restore {self.source_name} {self.point.describe()} into {self.target_name} "
-            f"(encrypted with {self.kms_key_arn})"
-        )
 
 
 @dataclass
@@ -80,14 +62,7 @@ def check_plan(client: Any, plan: RestorePlan) -> None:
 
 
 def start_restore(client: Any, plan: RestorePlan) -> None:
-    operation, parameters = restore_parameters(
-        spec=plan.spec,
-        config=plan.config,
-        source_name=plan.source_name,
-        target_name=plan.target_name,
-        point=plan.point,
-        kms_key_arn=plan.kms_key_arn,
-    )
+    operation, parameters = restore_parameters(plan)
     try:
         getattr(client, operation)(**parameters)
     except ClientError as error:

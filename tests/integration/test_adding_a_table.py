@@ -30,27 +30,25 @@ INDEX = "session-index"
 
 # Step 1 of the checklist: the table, in its application's catalog module.
 TABLE_SPEC = f'''
+EXCEPTIONS_BY_SESSION = GlobalIndex(
+    "{INDEX}",
+    KeyAttribute("sessionId", AttributeType.STRING),
+    KeyAttribute("raisedAt", AttributeType.STRING),
+)
+
 TRADE_EXCEPTIONS = TableSpec(
     key="{TABLE_KEY}",
     construct_id="TradeExceptions",
     base_name="{TABLE_KEY}",
     application=APPLICATION,
     partition_key=KeyAttribute("exceptionId", AttributeType.STRING),
-    global_indexes=(
-        GlobalIndex(
-            "{INDEX}",
-            KeyAttribute("sessionId", AttributeType.STRING),
-            KeyAttribute("raisedAt", AttributeType.STRING),
-        ),
-    ),
+    global_indexes=(EXCEPTIONS_BY_SESSION,),
     ttl_attribute="expiresAt",
     access_patterns=(
-        AccessPattern(
+        AccessPattern.equality(
+            on=EXCEPTIONS_BY_SESSION,
             name="exceptions-by-session",
             description="The exceptions one workflow session raised, oldest first",
-            operation=Operation.QUERY,
-            key_condition="#sessionId = :sessionId",
-            index="{INDEX}",
         ),
     ),
 )
@@ -177,25 +175,10 @@ def run_suite(copy: Path, report: Path) -> dict[str, str]:
     return failures
 
 
-def make(copy: Path, target: str) -> None:
-    """The Makefile's own recipe, without reinstalling into the linked environments."""
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed",
-         target],
-        cwd=copy,
-        env=environment_for(copy),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )  # fmt: skip
-    assert result.returncode == 0, f"make {target}:\n{result.stdout}\n{result.stderr}"
-
-
-def lock_check(copy: Path) -> subprocess.CompletedProcess[str]:
-    """The lock check `make test` runs after the suite, on templates synthesized in-process."""
+def run_in(copy: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """One command in the copy, with its own tools on PATH; the caller judges the result."""
     return subprocess.run(
-        [sys.executable, "-m", "ddbctl", "check-changes", "--strict"],
+        argv,
         cwd=copy,
         env=environment_for(copy),
         capture_output=True,
@@ -203,6 +186,21 @@ def lock_check(copy: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=900,
     )
+
+
+def make(copy: Path, target: str) -> None:
+    """The Makefile's own recipe, without reinstalling into the linked environments."""
+    result = run_in(
+        copy,
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed",
+         target],
+    )  # fmt: skip
+    assert result.returncode == 0, f"make {target}:\n{result.stdout}\n{result.stderr}"
+
+
+def lock_check(copy: Path) -> subprocess.CompletedProcess[str]:
+    """The lock check `make test` runs after the suite, on templates synthesized in-process."""
+    return run_in(copy, [sys.executable, "-m", "ddbctl", "check-changes", "--strict"])
 
 
 def module_of(test_id: str) -> str:

@@ -51,14 +51,16 @@ def description(status: str, **extra) -> dict:
     return bulk_operation_description(ARN, status, **extra)
 
 
-def copy(dynamodb, client, s3, **options):
-    """``copy_via_s3`` from SOURCE to TARGET, the two tables every test here copies."""
+def copy(dynamodb, client, s3, prefix: str, **options):
+    """``copy_via_s3`` from SOURCE to TARGET, the two tables every test here copies, staged
+    under ``prefix`` in the test bucket (a prefix per test, so none sees another's files)."""
     return copy_via_s3(
         source_client=dynamodb,
         target_client=client,
         s3=s3,
         source_table=SOURCE,
         target_table=TARGET,
+        staging=parse_location(f"s3://{BUCKET}/{prefix}"),
         **options,
     )
 
@@ -67,7 +69,6 @@ def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_tabl
     dynamodb, s3 = source_table
     client, stubber = target
     stubber.add_response("describe_table", {"Table": {"TableName": TARGET}})
-    staging = parse_location(f"s3://{BUCKET}/copies/c1")
     started = {}
 
     def start_response(params, **_):
@@ -97,7 +98,7 @@ def test_the_export_is_bulk_put_into_the_target_from_its_data_prefix(source_tabl
         dynamodb,
         client,
         s3,
-        staging=staging,
+        "copies/c1",
         poll_seconds=0,
         sleep=lambda seconds: None,
         progress=False,
@@ -127,13 +128,7 @@ def test_only_missing_is_refused_before_anything_is_exported(source_table, targe
     dynamodb, s3 = source_table
     client, _ = target
     with pytest.raises(CliError) as raised:
-        copy(
-            dynamodb,
-            client,
-            s3,
-            staging=parse_location(f"s3://{BUCKET}/copies/c2"),
-            only_missing=True,
-        )
+        copy(dynamodb, client, s3, "copies/c2", only_missing=True)
     assert str(raised.value) == ONLY_MISSING_REFUSAL
     assert raised.value.exit_code == 2
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="copies/").get("KeyCount") == 0
@@ -145,7 +140,7 @@ def test_a_source_without_point_in_time_recovery_is_one_line(services, target):
     create_table(dynamodb, catalog.table("agent-profiles"), table_name=SOURCE)
     stubber.add_response("describe_table", {"Table": {"TableName": TARGET}})
     with pytest.raises(CliError, match="has point-in-time recovery off, and an export needs it"):
-        copy(dynamodb, client, s3, staging=parse_location(f"s3://{BUCKET}/copies/c4"))
+        copy(dynamodb, client, s3, "copies/c4")
 
 
 def test_a_target_with_replicas_is_refused_before_the_export(source_table, target):
@@ -156,7 +151,7 @@ def test_a_target_with_replicas_is_refused_before_the_export(source_table, targe
         {"Table": {"TableName": TARGET, "Replicas": [{"RegionName": "eu-west-1"}]}},
     )
     with pytest.raises(CliError, match="has replicas in eu-west-1"):
-        copy(dynamodb, client, s3, staging=parse_location(f"s3://{BUCKET}/copies/c3"))
+        copy(dynamodb, client, s3, "copies/c3")
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="copies/").get("KeyCount") == 0
 
 
@@ -181,7 +176,7 @@ def test_ctrl_c_during_the_copy_leaves_the_bulk_put_running(source_table, target
             dynamodb,
             client,
             s3,
-            staging=parse_location(f"s3://{BUCKET}/copies/c5"),
+            "copies/c5",
             poll_seconds=1,
             sleep=interrupt,
             progress=False,

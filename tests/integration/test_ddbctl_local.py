@@ -21,13 +21,37 @@ import catalog
 from catalog.samples import SAMPLES
 from ddbctl import local_server, local_state
 from ddbctl.cli import main
+from ddbctl.client import LOCAL_CREDENTIALS
 from ddbctl.commands import local as local_command
 from ddbctl.local_server import free_port, port_in_use
 from ddbctl.local_state import ServerRecord, is_running, stop_process
 from ddbio.seeding import SeedingError
+from tests import seed_snippets
+from tests.seed_snippets import REQUEST_ID
 
 TABLE_COUNT = len(catalog.TABLES)
 STATE_LINE = "ddbctl local: error: "
+
+
+def local_client(port: int):
+    """A client for the server ``local up`` started on ``port``, with its placeholder keys."""
+    return boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        **LOCAL_CREDENTIALS,
+    )
+
+
+def replace_profiles_with_an_older_shape(client) -> None:
+    """``dev-agent-profiles`` as an older schema left it: id as a Number, no indexes."""
+    client.delete_table(TableName="dev-agent-profiles")
+    client.create_table(
+        TableName="dev-agent-profiles",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -123,20 +147,8 @@ def test_without_java_it_falls_back_to_moto_and_says_so(no_java, port, capsys):
 
 def test_a_table_left_with_another_key_is_named_with_the_way_out(no_java, port, capsys):
     assert main(["local", "up", "--port", str(port), "--no-seed"]) == 0
-    client = boto3.client(
-        "dynamodb",
-        region_name="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    client.delete_table(TableName="dev-agent-profiles")
-    client.create_table(  # an older shape: id as a Number, no indexes
-        TableName="dev-agent-profiles",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    client = local_client(port)
+    replace_profiles_with_an_older_shape(client)
     capsys.readouterr()
     assert main(["local", "up", "--port", str(port)]) == 1
     error = one_line_error(capsys)
@@ -419,54 +431,23 @@ def test_make_local_then_the_seed_000_snippets(dynamodb_local, port, monkeypatch
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{port}")
     dynamodb = boto3.client("dynamodb")
     # --- seed 000, "Common Queries", verbatim ---
-    response = dynamodb.get_item(
-        TableName="dev-market_intelligence_requests",
-        Key={"request_id": {"S": "req_1757412789250_a08ac7ad"}},
-    )
-    assert response["Item"]["user_id"] == {"S": "test-user-123"}
-    response = dynamodb.query(
-        TableName="dev-market_intelligence_requests",
-        IndexName="user-index",
-        KeyConditionExpression="user_id = :user_id",
-        ExpressionAttributeValues={":user_id": {"S": "test-user-123"}},
-    )
-    assert "req_1757412789250_a08ac7ad" in [i["request_id"]["S"] for i in response["Items"]]
-    response = dynamodb.query(
-        TableName="dev-market_intelligence_requests",
-        IndexName="status-index",
-        KeyConditionExpression="#status = :status",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":status": {"S": "pending"}},
-    )
-    assert "req_1757412789250_a08ac7ad" in [i["request_id"]["S"] for i in response["Items"]]
-    response = dynamodb.query(
-        TableName="dev-market_intelligence_requests",
-        IndexName="strategy-index",
-        KeyConditionExpression="processing_strategy = :strategy",
-        ExpressionAttributeValues={":strategy": {"S": "table"}},
-        ScanIndexForward=False,
-    )
-    assert "req_1757412789250_a08ac7ad" in [i["request_id"]["S"] for i in response["Items"]]
-    response = dynamodb.query(
-        TableName="dev-request_processing_logs",
-        IndexName="request-logs-index",
-        KeyConditionExpression="request_id = :request_id",
-        ExpressionAttributeValues={":request_id": {"S": "req_1757412789250_a08ac7ad"}},
-        ScanIndexForward=True,
-    )
+    response = dynamodb.get_item(**seed_snippets.GET_REQUEST)
+    assert response["Item"]["user_id"] == {"S": seed_snippets.USER_ID}
+    for snippet in (
+        seed_snippets.REQUESTS_BY_USER,
+        seed_snippets.PENDING_REQUESTS,
+        seed_snippets.TABLE_STRATEGY_BY_PRIORITY,
+    ):
+        assert REQUEST_ID in seed_snippets.request_ids(dynamodb.query(**snippet))
+    response = dynamodb.query(**seed_snippets.LOGS_FOR_REQUEST)
     timestamps = [item["timestamp"]["S"] for item in response["Items"]]
     expected_logs = [
-        log
-        for log in SAMPLES["request_processing_logs"]
-        if log["request_id"] == "req_1757412789250_a08ac7ad"
+        log for log in SAMPLES["request_processing_logs"] if log["request_id"] == REQUEST_ID
     ]
     assert len(timestamps) == len(expected_logs) > 1
     assert timestamps == sorted(timestamps)
     # --- seed 001's lookups, on the same table with the environment prefix ---
-    item = dynamodb.get_item(
-        TableName="dev-market_intelligence_requests",
-        Key={"request_id": {"S": "req_1757412789250_a08ac7ad"}},
-    )["Item"]
+    item = dynamodb.get_item(**seed_snippets.GET_REQUEST)["Item"]
     assert item["config"]["M"]["keywords"]["L"][0] == {"S": "semaglutide"}
     assert item["progress"]["M"]["current_stage"] == {"S": "content_extraction"}
 
@@ -760,21 +741,9 @@ def test_a_wrong_shape_table_in_db_path_stops_the_server_up_started(
     data = tmp_path / "data"
     argv = ["local", "up", "--port", str(port), "--db-path", str(data), "--no-seed"]
     assert main(argv) == 0
-    client = boto3.client(
-        "dynamodb",
-        region_name="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    client = local_client(port)
     client.update_table(TableName="dev-agent-profiles", DeletionProtectionEnabled=False)
-    client.delete_table(TableName="dev-agent-profiles")
-    client.create_table(
-        TableName="dev-agent-profiles",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    replace_profiles_with_an_older_shape(client)
     assert main(["local", "down", "--port", str(port)]) == 0
     capsys.readouterr()
     assert main(argv) == 1

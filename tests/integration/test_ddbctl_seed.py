@@ -18,10 +18,11 @@ from ddbctl.table_definitions import create_table
 from ddbio import UnprocessedItemsError, dynamodb_client
 from ddbio.seeding import SeedingStoppedError
 from settings import load_environment, load_from_cdk_json
+from tests import seed_snippets
 from tests.conftest import ROOT, drop_tables
+from tests.seed_snippets import REQUEST_ID
 
 DEV = load_from_cdk_json("dev")
-REQUEST_ID = "req_1757412789250_a08ac7ad"
 PROD_REFUSAL = (
     "ddbctl seed: error: refusing to seed prod: sample data never goes to prod; use --env dev"
 )
@@ -57,10 +58,7 @@ def test_seed_writes_every_sample_item_and_reports_it(seeded_local, dynamodb_loc
 
 @pytest.mark.integration
 def test_seed_001_get_request_by_id_returns_the_sample(seeded_local):
-    response = seeded_local.get_item(
-        TableName="dev-market_intelligence_requests", Key={"request_id": {"S": REQUEST_ID}}
-    )
-    item = response["Item"]
+    item = seeded_local.get_item(**seed_snippets.GET_REQUEST)["Item"]
     assert item["user_id"] == {"S": "test-user-123"}
     assert item["config"]["M"]["quality_threshold"] == {"N": "0.7"}
     assert item["processing_metadata"]["M"]["test_run"] == {"BOOL": True}
@@ -68,13 +66,7 @@ def test_seed_001_get_request_by_id_returns_the_sample(seeded_local):
 
 @pytest.mark.integration
 def test_seed_000_logs_for_the_request_come_back_in_ascending_timestamp_order(seeded_local):
-    response = seeded_local.query(
-        TableName="dev-request_processing_logs",
-        IndexName="request-logs-index",
-        KeyConditionExpression="request_id = :request_id",
-        ExpressionAttributeValues={":request_id": {"S": REQUEST_ID}},
-        ScanIndexForward=True,
-    )
+    response = seeded_local.query(**seed_snippets.LOGS_FOR_REQUEST)
     timestamps = [item["timestamp"]["S"] for item in response["Items"]]
     expected = sorted(log["timestamp"] for log in SAMPLES["request_processing_logs"])
     assert timestamps == expected
@@ -83,21 +75,8 @@ def test_seed_000_logs_for_the_request_come_back_in_ascending_timestamp_order(se
 
 @pytest.mark.integration
 def test_seed_000_user_and_pending_queries_find_the_request(seeded_local):
-    by_user = seeded_local.query(
-        TableName="dev-market_intelligence_requests",
-        IndexName="user-index",
-        KeyConditionExpression="user_id = :user_id",
-        ExpressionAttributeValues={":user_id": {"S": "test-user-123"}},
-    )
-    pending = seeded_local.query(
-        TableName="dev-market_intelligence_requests",
-        IndexName="status-index",
-        KeyConditionExpression="#status = :status",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":status": {"S": "pending"}},
-    )
-    for response in (by_user, pending):
-        assert [i["request_id"]["S"] for i in response["Items"]] == [REQUEST_ID]
+    for snippet in (seed_snippets.REQUESTS_BY_USER, seed_snippets.PENDING_REQUESTS):
+        assert seed_snippets.request_ids(seeded_local.query(**snippet)) == [REQUEST_ID]
 
 
 @pytest.mark.integration
@@ -107,13 +86,7 @@ def test_seed_002_status_session_and_003_high_priority_by_arr(seeded_local):
         Key={"sessionId": {"S": "test-session-123"}},
     )["Item"]
     assert status["tradeExtraction"]["M"]["duration"] == {"N": "17.095"}
-    high = seeded_local.query(
-        TableName="dev-OpportunitySessions",
-        IndexName="PriorityIndex",
-        KeyConditionExpression="priority = :priority",
-        ExpressionAttributeValues={":priority": {"S": "High"}},
-        ScanIndexForward=False,
-    )["Items"]
+    high = seeded_local.query(**seed_snippets.HIGH_PRIORITY_BY_ARR)["Items"]
     arrs = [int(i["estimatedARR"]["N"]) for i in high]
     assert arrs == sorted(arrs, reverse=True) and len(arrs) >= 2
 

@@ -13,7 +13,7 @@ from moto import mock_aws
 import catalog
 from ddbctl.cli import main
 from ddbctl.environment_tables import create_environment_tables, enable_pitr
-from ddbctl.table_definitions import create_table
+from ddbctl.table_definitions import TableOptions, create_table
 from ddbctl.verification import TableReport, _check_sse, round_trip_key, verify_table
 from settings import load_from_cdk_json
 
@@ -130,9 +130,11 @@ def without_kms(client, config):
         client,
         spec,
         table_name=name,
-        deletion_protection=config.deletion_protection,
-        extra_tags=(("Environment", config.name),),
-        kms_encryption=False,
+        options=TableOptions(
+            deletion_protection=config.deletion_protection,
+            extra_tags=(("Environment", config.name),),
+            kms_encryption=False,
+        ),
     )
     enable_pitr(client, name, days=config.pitr_recovery_days)
     return name, "sse kms"

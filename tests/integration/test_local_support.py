@@ -16,7 +16,7 @@ from ddbctl.environment_tables import (
     expected_tags,
 )
 from ddbctl.local_server import MOTO, LocalServer, free_port, is_dynamodb
-from ddbctl.table_definitions import create_table_arguments
+from ddbctl.table_definitions import TableOptions, create_table_arguments
 from settings import load_from_cdk_json
 
 
@@ -67,9 +67,9 @@ def test_provisioned_arguments_carry_the_seed_capacity():
     arguments = create_table_arguments(
         spec,
         table_name="x",
-        provisioned=spec.provisioned,
-        extra_tags=(("Environment", "prod"),),
-        kms_encryption=True,
+        options=TableOptions(
+            provisioned=spec.provisioned, extra_tags=(("Environment", "prod"),), kms_encryption=True
+        ),
     )
     assert arguments["BillingMode"] == "PROVISIONED"
     assert arguments["ProvisionedThroughput"] == {"ReadCapacityUnits": 10, "WriteCapacityUnits": 10}

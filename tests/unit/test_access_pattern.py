@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog import AccessPattern, Operation
+from catalog import AccessPattern, AttributeType, GlobalIndex, KeyAttribute, Operation
 
 
 def pattern(key_condition: str, **kwargs) -> AccessPattern:
@@ -34,3 +34,17 @@ def test_a_placeholder_used_twice_is_one_parameter():
 def test_fixing_a_value_the_condition_does_not_use_is_refused():
     with pytest.raises(ValueError, match="fixes status, which its key condition"):
         pattern("#a = :a", fixed=(("status", "pending"),))
+
+
+def test_equality_derives_the_condition_from_the_table_key_or_the_index():
+    key = KeyAttribute("id", AttributeType.STRING)
+    by_id = AccessPattern.equality(on=key, name="by-id", description="t", operation=Operation.GET)
+    assert (by_id.key_condition, by_id.index, by_id.parameters) == ("#id = :id", None, ("id",))
+    index = GlobalIndex("status-index", KeyAttribute("status", AttributeType.STRING))
+    pending = AccessPattern.equality(
+        on=index, name="pending", description="t", fixed_value="pending", scan_forward=False
+    )
+    assert pending.key_condition == "#status = :status"
+    assert (pending.index, pending.operation) == ("status-index", Operation.QUERY)
+    assert pending.fixed == (("status", "pending"),) and pending.parameters == ()
+    assert not pending.scan_forward

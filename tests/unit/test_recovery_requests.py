@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -20,14 +21,35 @@ from ddbctl.recovery.copy import ONLY_MISSING, OVERWRITE, CopyJob, scan_copy, wi
 from ddbctl.recovery.copy_checkpoint import CopyCheckpoint
 from ddbctl.recovery.encryption import resolve_key_arn
 from ddbctl.recovery.point import BACKUP, LATEST, TIME, RestorePoint, check_point
-from ddbctl.recovery.request import restore_parameters
-from ddbctl.recovery.restore import RestorePlan, start_restore
+from ddbctl.recovery.request import RestorePlan, restore_parameters
+from ddbctl.recovery.restore import start_restore
 from ddbio.batch_writer import BackoffPolicy
 from settings import load_from_cdk_json
 
 KEY = "arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555"
 WHEN = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TABLE_DESCRIPTION = {"TableDescription": {"TableName": "restored"}}
+SSE = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY}
+
+
+def index_override(name: str, hash_key: str, range_key: str | None = None) -> dict[str, Any]:
+    """One GSI as an on-demand restore request carries it: its key schema, ALL projected."""
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key is not None:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return {"IndexName": name, "KeySchema": schema, "Projection": {"ProjectionType": "ALL"}}
+
+
+def restore_request(plan: RestorePlan, gsis: list[dict[str, Any]], **point: Any) -> dict[str, Any]:
+    """The request DynamoDB must receive for ``plan``: an on-demand restore into its target
+    under the CMK; ``point`` is what names the source (its name and the time, or BackupArn)."""
+    return {
+        **point,
+        "TargetTableName": plan.target_name,
+        "BillingModeOverride": "PAY_PER_REQUEST",
+        "SSESpecificationOverride": SSE,
+        "GlobalSecondaryIndexOverride": gsis,
+    }
 
 
 def _plan(key: str, env: str, point: RestorePoint) -> RestorePlan:
@@ -48,53 +70,18 @@ def test_point_in_time_request_carries_time_key_billing_and_every_gsi(stubbed):
     client, stubber = stubbed
     plan = _plan("OpportunitySessions", "dev", RestorePoint(kind=TIME, time=WHEN))
     gsis = [
-        {
-            "IndexName": "StatusIndex",
-            "KeySchema": [
-                {"AttributeName": "status", "KeyType": "HASH"},
-                {"AttributeName": "updatedAt", "KeyType": "RANGE"},
-            ],
-            "Projection": {"ProjectionType": "ALL"},
-        },
-        {
-            "IndexName": "PriorityIndex",
-            "KeySchema": [
-                {"AttributeName": "priority", "KeyType": "HASH"},
-                {"AttributeName": "estimatedARR", "KeyType": "RANGE"},
-            ],
-            "Projection": {"ProjectionType": "ALL"},
-        },
-        {
-            "IndexName": "OpportunityIdIndex",
-            "KeySchema": [{"AttributeName": "opportunityId", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        },
+        index_override("StatusIndex", "status", "updatedAt"),
+        index_override("PriorityIndex", "priority", "estimatedARR"),
+        index_override("OpportunityIdIndex", "opportunityId"),
     ]
-    stubber.add_response(
-        "restore_table_to_point_in_time",
-        TABLE_DESCRIPTION,
-        {
-            "SourceTableName": "dev-OpportunitySessions",
-            "TargetTableName": "dev-OpportunitySessions-restored-t",
-            "RestoreDateTime": WHEN,
-            "BillingModeOverride": "PAY_PER_REQUEST",
-            "SSESpecificationOverride": {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY},
-            "GlobalSecondaryIndexOverride": gsis,
-        },
-    )
+    request = restore_request(plan, gsis, SourceTableName=plan.source_name, RestoreDateTime=WHEN)
+    stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, request)
     start_restore(client, plan)
 
 
 def test_prod_restores_the_agent_tables_provisioned_with_index_throughput():
     spec = catalog.table("agent-profiles")
-    _, parameters = restore_parameters(
-        spec=spec,
-        config=load_from_cdk_json("prod"),
-        source_name="prod-agent-profiles",
-        target_name="prod-agent-profiles-restored-t",
-        point=RestorePoint(kind=LATEST),
-        kms_key_arn=KEY,
-    )
+    _, parameters = restore_parameters(_plan("agent-profiles", "prod", RestorePoint(kind=LATEST)))
     config = load_from_cdk_json("prod")
     if not config.provisioned_capacity:
         assert parameters["BillingModeOverride"] == "PAY_PER_REQUEST"
@@ -111,51 +98,23 @@ def test_prod_restores_the_agent_tables_provisioned_with_index_throughput():
 
 def test_latest_and_backup_requests(stubbed):
     client, stubber = stubbed
-    sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": KEY}
-    conversations = [
-        {
-            "IndexName": "agent-conversations-index",
-            "KeySchema": [{"AttributeName": "agent_id", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }
-    ]
-    stubber.add_response(
-        "restore_table_to_point_in_time",
-        TABLE_DESCRIPTION,
-        {
-            "SourceTableName": "staging-agent-conversations",
-            "TargetTableName": "staging-agent-conversations-restored-t",
-            "UseLatestRestorableTime": True,
-            "BillingModeOverride": "PAY_PER_REQUEST",
-            "SSESpecificationOverride": sse,
-            "GlobalSecondaryIndexOverride": conversations,
-        },
+    conversations = [index_override("agent-conversations-index", "agent_id")]
+    latest = _plan("agent-conversations", "staging", RestorePoint(kind=LATEST))
+    request = restore_request(
+        latest, conversations, SourceTableName=latest.source_name, UseLatestRestorableTime=True
     )
-    start_restore(client, _plan("agent-conversations", "staging", RestorePoint(kind=LATEST)))
+    stubber.add_response("restore_table_to_point_in_time", TABLE_DESCRIPTION, request)
+    start_restore(client, latest)
     arn = "arn:aws:dynamodb:us-east-1:111111111111:table/dev-agent-conversations/backup/0176-ab"
-    stubber.add_response(
-        "restore_table_from_backup",
-        TABLE_DESCRIPTION,
-        {
-            "BackupArn": arn,
-            "TargetTableName": "dev-agent-conversations-restored-t",
-            "BillingModeOverride": "PAY_PER_REQUEST",
-            "SSESpecificationOverride": sse,
-            "GlobalSecondaryIndexOverride": conversations,
-        },
-    )
-    start_restore(client, _plan("agent-conversations", "dev", RestorePoint(BACKUP, None, arn)))
+    backup = _plan("agent-conversations", "dev", RestorePoint(BACKUP, None, arn))
+    request = restore_request(backup, conversations, BackupArn=arn)
+    stubber.add_response("restore_table_from_backup", TABLE_DESCRIPTION, request)
+    start_restore(client, backup)
 
 
 def test_a_table_without_indexes_sends_no_index_override():
-    _, parameters = restore_parameters(
-        spec=catalog.table("ai-trade-matching-processing-status"),
-        config=load_from_cdk_json("dev"),
-        source_name="s",
-        target_name="t",
-        point=RestorePoint(kind=LATEST),
-        kms_key_arn=KEY,
-    )
+    plan = _plan("ai-trade-matching-processing-status", "dev", RestorePoint(kind=LATEST))
+    _, parameters = restore_parameters(plan)
     assert "GlobalSecondaryIndexOverride" not in parameters
 
 

@@ -7,7 +7,7 @@ import pytest
 from moto import mock_aws
 
 import catalog
-from ddbctl.table_definitions import create_table, create_table_arguments
+from ddbctl.table_definitions import TableOptions, create_table, create_table_arguments
 
 
 @pytest.mark.parametrize("spec", catalog.TABLES, ids=lambda s: s.key)
@@ -30,7 +30,9 @@ def test_created_table_matches_the_spec(spec):
 
 def test_arguments_define_each_key_attribute_once():
     arguments = create_table_arguments(
-        catalog.table("market_intelligence_requests"), table_name="x", deletion_protection=True
+        catalog.table("market_intelligence_requests"),
+        table_name="x",
+        options=TableOptions(deletion_protection=True),
     )
     names = [a["AttributeName"] for a in arguments["AttributeDefinitions"]]
     assert len(names) == len(set(names)) == 7

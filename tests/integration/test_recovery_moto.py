@@ -12,39 +12,52 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+import requests
 
 import catalog
 from ddbctl.cli import main
-from ddbctl.environment_tables import expected_tags
+from ddbctl.environment_tables import create_environment_tables, expected_tags
 from ddbctl.local_server import free_port
-from ddbctl.local_state import ServerRecord, is_running
 from ddbctl.recovery.encryption import key_alias
+from ddbctl.seeding import seed_environment
 from settings import load_from_cdk_json
 
 SOURCE = "dev-agent-profiles"
 EXTRA_PROFILES = 30
 
 
+@pytest.fixture(scope="module")
+def _moto_server(tmp_path_factory):
+    """One ``local up --backend moto`` server for the module: starting one costs about
+    1.5 s. Its record lives in a state directory of the module's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DDBCTL_STATE_DIR", str(tmp_path_factory.mktemp("moto-state")))
+        port = free_port()
+        assert main(["local", "up", "--port", str(port), "--backend", "moto", "--no-seed"]) == 0
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            main(["local", "down", "--port", str(port)])
+
+
 @pytest.fixture
-def endpoint():
-    """``local up --backend moto`` with the dev tables, more profiles, and the env's key alias."""
-    port = free_port()
-    assert main(["local", "up", "--port", str(port), "--backend", "moto"]) == 0
-    url = f"http://127.0.0.1:{port}"
+def endpoint(_moto_server):
+    """The dev tables as ``local up`` makes and seeds them, more profiles, and the env's key
+    alias, on the module's server wiped of everything an earlier test left."""
+    url = _moto_server
+    requests.post(f"{url}/moto-api/reset", timeout=30).raise_for_status()
     options = {"region_name": "us-east-1", "endpoint_url": url}
+    client = boto3.client("dynamodb", **options)
+    config = load_from_cdk_json("dev")
+    create_environment_tables(client, config)
+    seed_environment(client=client, config=config)
     kms = boto3.client("kms", **options)
     key = kms.create_key()["KeyMetadata"]["Arn"]
     kms.create_alias(AliasName=key_alias("dev"), TargetKeyId=key)
-    client = boto3.client("dynamodb", **options)
     for n in range(EXTRA_PROFILES):
         item = {"id": {"S": f"extra-{n:03d}"}, "job": {"S": "plumber"}, "n": {"N": str(n)}}
         client.put_item(TableName=SOURCE, Item={**item, "location_city": {"S": "Lyon"}})
-    try:
-        yield url
-    finally:
-        record = ServerRecord.load(port)
-        if record is not None and is_running(record.pid):
-            main(["local", "down", "--port", str(port)])
+    return url
 
 
 def dynamodb(url: str):
@@ -247,7 +260,7 @@ def test_adopt_plan_refuses_a_table_with_other_keys(endpoint, capsys):
 
 def test_staging_without_yes_says_what_it_would_do_and_creates_nothing(endpoint, capsys):
     argv = ["restore", "--env", "staging", "--endpoint-url", endpoint, "--table", "agent-profiles"]
-    main(["local", "up", "--port", endpoint.rsplit(":", 1)[1], "--env", "staging", "--no-seed"])
+    create_environment_tables(dynamodb(endpoint), load_from_cdk_json("staging"))
     kms = boto3.client("kms", region_name="us-east-1", endpoint_url=endpoint)
     key = kms.create_key()["KeyMetadata"]["Arn"]
     kms.create_alias(AliasName=key_alias("staging"), TargetKeyId=key)

@@ -5,7 +5,7 @@ plain ``aws_cdk.aws_dynamodb.TableV2`` and nothing else: no key, alarms, policie
 backups or cdk-nag. Both run through the same CDK CLI, alternating, several rounds;
 the ratio of the medians is what to compare across machines.
 
-Usage: ``python bench/synth_bench.py [--rounds 3]``
+Usage: ``python bench/synth_bench.py [--rounds 5]``
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def timed(command: list[str], *, cwd: Path, env: dict[str, str]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     env = {
         **os.environ,

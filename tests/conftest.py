@@ -41,6 +41,7 @@ from settings import (  # noqa: E402
     load_from_cdk_json,
     synth_context,
 )
+from tests import template_cache  # noqa: E402
 
 if TYPE_CHECKING:
     from stacks.environment import EnvironmentStacks
@@ -54,9 +55,10 @@ def _own_state_dir(tmp_path, monkeypatch):
 
 
 @dataclass(frozen=True)
-class Synthesized:
+class EnvironmentTemplates:
+    """One environment's settings and synthesized templates."""
+
     config: EnvironmentConfig
-    stacks: EnvironmentStacks
     templates: dict[str, dict[str, Any]]
 
     def resources(self, resource_type: str) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -67,6 +69,13 @@ class Synthesized:
                 if resource["Type"] == resource_type:
                     found[logical_id] = (stack_name, resource)
         return found
+
+
+@dataclass(frozen=True)
+class Synthesized(EnvironmentTemplates):
+    """The templates and the construct tree they came from."""
+
+    stacks: EnvironmentStacks
 
 
 def synthesize(config: EnvironmentConfig) -> Synthesized:
@@ -87,8 +96,12 @@ def synthesize(config: EnvironmentConfig) -> Synthesized:
 
 @pytest.fixture(scope="session")
 def environments() -> dict[str, Synthesized]:
-    """Every environment from the real cdk.json, synthesized once."""
-    return {name: synthesize(load_from_cdk_json(name)) for name in ENVIRONMENT_NAMES}
+    """Every environment from the real cdk.json, synthesized once; the templates are left
+    in the template cache for the integration tier."""
+    synthesized = {name: synthesize(load_from_cdk_json(name)) for name in ENVIRONMENT_NAMES}
+    for name, environment in synthesized.items():
+        template_cache.store(name, environment.templates)
+    return synthesized
 
 
 @pytest.fixture(scope="session", params=ENVIRONMENT_NAMES)

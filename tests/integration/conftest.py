@@ -1,0 +1,20 @@
+"""The integration tier reads each environment's templates, never its construct tree."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import ENVIRONMENT_NAMES, load_from_cdk_json
+from tests import template_cache
+from tests.conftest import EnvironmentTemplates, synthesize
+
+
+@pytest.fixture(scope="session", params=ENVIRONMENT_NAMES)
+def environment(request: pytest.FixtureRequest) -> EnvironmentTemplates:
+    """The environment's templates from the template cache: the infra tier leaves them
+    there, and otherwise the first worker to ask synthesizes them for the others."""
+    config = load_from_cdk_json(request.param)
+    templates = template_cache.load_or_build(
+        request.param, build=lambda: synthesize(config).templates
+    )
+    return EnvironmentTemplates(config=config, templates=templates)

@@ -38,7 +38,11 @@ def source_digest() -> str:
     digest = hashlib.sha256()
     files = [ROOT / name for name in SOURCES]
     for package in SOURCE_PACKAGES:
-        files += (ROOT / package).rglob("*.py")
+        files += (
+            path
+            for path in (ROOT / package).rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        )
     for path in sorted(files):
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(b"\0")

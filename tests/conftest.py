@@ -152,7 +152,7 @@ def drop_tables(client, names) -> None:
 
 
 @pytest.fixture(scope="session")
-def _moto_client():
+def moto_client():
     """One boto3 client for every moto test of a worker: building a client costs about
     0.1 s, more than most tests. moto intercepts a client made before a mock starts,
     provided moto was imported before the client was made."""
@@ -162,7 +162,7 @@ def _moto_client():
 
 
 @pytest.fixture
-def client(_moto_client):
+def client(moto_client):
     """In-process moto with every catalog table under its dev name, fresh for each test."""
     from moto import mock_aws
 
@@ -171,8 +171,8 @@ def client(_moto_client):
     config = load_from_cdk_json("dev")
     with mock_aws():
         for spec in catalog.TABLES:
-            create_table(_moto_client, spec, table_name=config.table_name(spec))
-        yield _moto_client
+            create_table(moto_client, spec, table_name=config.table_name(spec))
+        yield moto_client
 
 
 @pytest.fixture

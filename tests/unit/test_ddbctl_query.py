@@ -27,11 +27,10 @@ def put(client, table: str, **item) -> None:
 
 
 @pytest.fixture
-def dev_tables():
+def dev_tables(moto_client):
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_environment_tables(client, DEV)
-        yield client
+        create_environment_tables(moto_client, DEV)
+        yield moto_client
 
 
 def exit_code(argv: list[str]) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from moto import mock_aws
 
@@ -11,9 +10,9 @@ from ddbctl.table_definitions import TableOptions, create_table, create_table_ar
 
 
 @pytest.mark.parametrize("spec", catalog.TABLES, ids=lambda s: s.key)
-def test_created_table_matches_the_spec(spec):
+def test_created_table_matches_the_spec(spec, moto_client):
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
+        client = moto_client
         assert create_table(client, spec, table_name=f"t-{spec.base_name}") is True
         table = client.describe_table(TableName=f"t-{spec.base_name}")["Table"]
         assert table["KeySchema"][0]["AttributeName"] == spec.partition_key.name

@@ -21,13 +21,17 @@ BOTH = pytest.mark.parametrize("deployed", ["dev", "prod"], indirect=True)
 
 
 @pytest.fixture
-def deployed(request):
+def deployed(request, moto_client):
     """A "correct" environment in moto: tables, TTL, PITR, SSE-KMS, tags, protection.
 
     dev unless a test asks for both (prod differs in billing and deletion protection)."""
     config = load_from_cdk_json(getattr(request, "param", "dev"))
     with mock_aws():
-        client = boto3.client("dynamodb", region_name=config.region)
+        client = (
+            moto_client
+            if moto_client.meta.region_name == config.region
+            else boto3.client("dynamodb", region_name=config.region)
+        )
         create_environment_tables(client, config)
         yield client, config
 

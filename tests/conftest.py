@@ -41,7 +41,6 @@ from settings import (  # noqa: E402
     load_from_cdk_json,
     synth_context,
 )
-from tests import template_cache  # noqa: E402
 
 if TYPE_CHECKING:
     from stacks.environment import EnvironmentStacks
@@ -98,6 +97,8 @@ def synthesize(config: EnvironmentConfig) -> Synthesized:
 def environments() -> dict[str, Synthesized]:
     """Every environment from the real cdk.json, synthesized once; the templates are left
     in the template cache for the integration tier."""
+    from tests import template_cache  # it reads ROOT from here
+
     synthesized = {name: synthesize(load_from_cdk_json(name)) for name in ENVIRONMENT_NAMES}
     for name, environment in synthesized.items():
         template_cache.store(name, environment.templates)

@@ -9,6 +9,7 @@ a template depends on names the entry, so an edit is never served a stale templa
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import shutil
@@ -17,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 CACHE_DIR = ROOT / ".pytest_cache" / "ddb-templates"
 # What a synthesized template depends on; the pins cover aws-cdk-lib and cdk-nag.
 SOURCES = ("app.py", "cdk.json", "requirements.txt", "package-lock.json")
@@ -34,7 +36,10 @@ SOURCE_PACKAGES = (
 Templates = dict[str, dict[str, Any]]
 
 
+@functools.cache
 def source_digest() -> str:
+    """Computed once per process: every entry a process reads or writes is for the tree
+    as it was when the process first asked (tests never edit this checkout's sources)."""
     digest = hashlib.sha256()
     files = [ROOT / name for name in SOURCES]
     for package in SOURCE_PACKAGES:

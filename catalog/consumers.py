@@ -12,9 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import catalog
-from catalog.access import ACCOUNT_ROOT, KMS_KEY, KMS_WRITER_ACTIONS, Consumer, Grant
+from catalog.access import (
+    ACCOUNT_ROOT,
+    KMS_WRITER_ACTIONS,
+    AccountGrant,
+    BucketGrant,
+    Consumer,
+    DerivedGrant,
+    Grant,
+)
 from catalog.agent_matching import AGENT_CONVERSATIONS, AGENT_PROFILES
 from catalog.agent_matching import APPLICATION as AGENT_MATCHING
+from catalog.model import Operation, TableSpec
 from catalog.opportunity_analyzer import APPLICATION as OPPORTUNITY_ANALYZER
 from catalog.opportunity_analyzer import OPPORTUNITY_SESSIONS
 from catalog.root_orchestrator import APPLICATION as ROOT_ORCHESTRATOR
@@ -150,6 +159,49 @@ AGENT_MATCHING_SERVER = Consumer(
     ),
 )
 
+# The operators' consumers span every application: no application stack holds them alone;
+# the stack that holds all the tables does (see ``spanning``).
+ALL_APPLICATIONS = "all"
+RESTORED_SUFFIX = "-restored-*"
+BACKUP_SUFFIX = "/backup/*"
+EXPORT_SUFFIX = "/export/*"
+# Bulk operation ARNs: AWS publishes no format for them (see docs/decisions.md). Exports
+# and imports are named under their table (``table/T/export/ID``), so the two bulk actions
+# are granted on whatever DynamoDB names under the table, and on nothing else.
+BULK_OPERATION_SUFFIX = "/*"
+DERIVED_SUFFIXES = (RESTORED_SUFFIX, BACKUP_SUFFIX, EXPORT_SUFFIX, BULK_OPERATION_SUFFIX)
+OPERATOR_PRINCIPAL_REASON = (
+    "a person or a workflow, not a service: any principal of the environment's account "
+    "that is itself allowed sts:AssumeRole on this role"
+)
+
+# The staging bucket's key layout (``ddbctl.bulk.location``); PREFIX may be empty.
+REPORT_KEYS = ("reports/*", "*/reports/*")
+EXPORT_KEYS = ("export/*", "*/export/*")
+BULK_LOAD_ACTIONS = ("dynamodb:StartBulkPutItems",)
+BULK_OPERATION_ACTIONS = ("dynamodb:CancelBulkOperation", "dynamodb:DescribeBulkOperation")
+LIST_BULK_OPERATIONS = AccountGrant(
+    ("dynamodb:ListBulkOperations",),
+    reason="`ddbctl bulk list`: ListBulkOperations lists the account's operations in the "
+    "region and names no table, so IAM can only take * as its resource",
+    staging=True,
+)
+
+
+def _bulk_load_grants(table_key: str, *, why: str) -> tuple[Grant, ...]:
+    """Start a bulk put into one table, and watch or cancel that table's operations."""
+    return (
+        Grant(table_key, BULK_LOAD_ACTIONS, reason=why, staging=True),
+        DerivedGrant(
+            table_key,
+            BULK_OPERATION_ACTIONS,
+            suffix=BULK_OPERATION_SUFFIX,
+            reason="`ddbctl bulk status` and `cancel` on this table's bulk operations",
+            staging=True,
+        ),
+    )
+
+
 PROFILE_MIGRATION_OPERATOR = Consumer(
     id="profile-migration-operator",
     construct_id="ProfileMigrationOperator",
@@ -157,40 +209,31 @@ PROFILE_MIGRATION_OPERATOR = Consumer(
     description="Operator running `ddbctl migrate-profiles` (seed 004's migrate_to_dynamodb.py)",
     seeds="004",
     trusted_principal=ACCOUNT_ROOT,
-    principal_reason=(
-        "a person, not a service: any principal of the environment's account that is "
-        "itself allowed sts:AssumeRole on this role"
-    ),
+    principal_reason=OPERATOR_PRINCIPAL_REASON,
     grants=(
         Grant(
             _PROFILES,
             ("dynamodb:BatchWriteItem", "dynamodb:DescribeTable"),
             reason="checks the table is ACTIVE, then writes profiles in batches of 25",
         ),
+        *_bulk_load_grants(
+            _PROFILES, why="`migrate-profiles --via-s3` bulk-puts the staged profiles"
+        ),
+    ),
+    account_grants=(LIST_BULK_OPERATIONS,),
+    bucket_grants=(
+        BucketGrant(
+            ("s3:ListBucket",),
+            reason="staging lists what a PREFIX already holds; the bulk put lists its input",
+        ),
+        BucketGrant(
+            ("s3:GetObject", "s3:PutObject"),
+            keys=("*",),
+            reason="stages the inputs and their index, reads them back and reads the error "
+            "reports; the bulk put reads the inputs and writes the reports as this role",
+        ),
     ),
 )
-
-# The recovery operator's consumer spans every application: no application stack holds it
-# alone; the stack that holds all the tables does (see ``spanning``).
-ALL_APPLICATIONS = "all"
-RESTORED_SUFFIX = "-restored-*"
-BACKUP_SUFFIX = "/backup/*"
-
-
-@dataclass(frozen=True)
-class DerivedGrant(Grant):
-    """A grant on ARNs derived from a catalog table's ARN: ``{table ARN}{suffix}``.
-
-    ``-restored-*`` covers the tables ``ddbctl restore`` creates (``{physical
-    name}-restored-{time}``); ``/backup/*`` covers the table's DynamoDB backups.
-    """
-
-    suffix: str = ""
-
-    @property
-    def resource(self) -> str:
-        return f"{self.table}{self.suffix}"
-
 
 # RestoreTableToPointInTime and RestoreTableFromBackup need these data-plane actions on the
 # target table, whether or not the restore itself calls them (AWS's restore IAM page).
@@ -223,6 +266,14 @@ SOURCE_TABLE_ACTIONS = (
     "dynamodb:RestoreTableToPointInTime",
     "dynamodb:Scan",
 )
+# `copy --via-s3` exports its source and bulk-puts into its target: either may be a catalog
+# table or a restored one.
+COPY_VIA_S3_ACTIONS = ("dynamodb:ExportTableToPointInTime", *BULK_LOAD_ACTIONS)
+RESTORED_COPY_VIA_S3_ACTIONS = (
+    *COPY_VIA_S3_ACTIONS,
+    "dynamodb:DescribeExport",
+    *BULK_OPERATION_ACTIONS,
+)
 # A restore with SSESpecificationOverride makes DynamoDB create a grant on the key for the
 # new table, and DescribeKey checks it; both only through DynamoDB.
 RECOVERY_KMS_ACTIONS = (*KMS_WRITER_ACTIONS, "kms:CreateGrant", "kms:DescribeKey")
@@ -240,15 +291,10 @@ class RecoveryConsumer(Consumer):
 
     @property
     def direct_kms_actions(self) -> tuple[str, ...]:
-        """KMS actions on the environment key that ddbctl calls itself (no kms:ViaService)."""
         return RECOVERY_DIRECT_KMS_ACTIONS
 
-    def matrix(self) -> dict[str, frozenset[str]]:
-        rows = super().matrix()
-        return rows | {KMS_KEY: rows[KMS_KEY] | frozenset(RECOVERY_DIRECT_KMS_ACTIONS)}
 
-
-def _recovery_grants(table) -> tuple[Grant, ...]:
+def _recovery_grants(table: TableSpec) -> tuple[Grant, ...]:
     return (
         Grant(
             table.key,
@@ -269,6 +315,33 @@ def _recovery_grants(table) -> tuple[Grant, ...]:
             reason="restore creates {physical name}-restored-*, re-applies TTL, PITR, deletion "
             "protection and tags, verifies it; the drill deletes its scratch copy",
         ),
+        Grant(
+            table.key,
+            COPY_VIA_S3_ACTIONS,
+            reason="`copy --via-s3` exports this table as a source, or bulk-puts into it",
+            staging=True,
+        ),
+        DerivedGrant(
+            table.key,
+            ("dynamodb:DescribeExport",),
+            suffix=EXPORT_SUFFIX,
+            reason="`copy --via-s3` waits for its export of this table",
+            staging=True,
+        ),
+        DerivedGrant(
+            table.key,
+            BULK_OPERATION_ACTIONS,
+            suffix=BULK_OPERATION_SUFFIX,
+            reason="`ddbctl bulk status` and `cancel` on this table's bulk operations",
+            staging=True,
+        ),
+        DerivedGrant(
+            table.key,
+            RESTORED_COPY_VIA_S3_ACTIONS,
+            suffix=RESTORED_SUFFIX,
+            reason="`copy --via-s3` from or into a restored copy: its export and bulk put",
+            staging=True,
+        ),
     )
 
 
@@ -279,11 +352,101 @@ RECOVERY_OPERATOR = RecoveryConsumer(
     description="Operator running `ddbctl restore`, `ddbctl copy` and the restore drill",
     seeds="issue 17",
     trusted_principal=ACCOUNT_ROOT,
-    principal_reason=(
-        "a person or the drill workflow, not a service: any principal of the environment's "
-        "account that is itself allowed sts:AssumeRole on this role"
-    ),
+    principal_reason=OPERATOR_PRINCIPAL_REASON,
     grants=tuple(grant for table in catalog.TABLES for grant in _recovery_grants(table)),
+    account_grants=(LIST_BULK_OPERATIONS,),
+    bucket_grants=(
+        BucketGrant(
+            ("s3:ListBucket",),
+            reason="`copy --via-s3` finds the export's data folder; the bulk put lists it",
+        ),
+        BucketGrant(
+            ("s3:GetObject",),
+            keys=("*",),
+            reason="the bulk put reads the export's data objects as this role",
+        ),
+        BucketGrant(
+            ("s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl"),
+            keys=EXPORT_KEYS,
+            reason="ExportTableToPointInTime writes the export as the caller (AWS's export "
+            "permissions: these three S3 actions on the destination)",
+        ),
+        BucketGrant(
+            ("s3:PutObject",),
+            keys=REPORT_KEYS,
+            reason="the bulk put writes its error reports under PREFIX/reports/ as this role",
+        ),
+    ),
+)
+
+
+def _reader_grants(table: TableSpec) -> tuple[Grant, ...]:
+    """GetItem and Query exactly where the catalog's access patterns read this table."""
+    patterns = table.access_patterns
+    grants: list[Grant] = []
+    table_actions = sorted(
+        {"dynamodb:GetItem" for p in patterns if p.operation is Operation.GET}
+        | {"dynamodb:Query" for p in patterns if p.operation is Operation.QUERY and not p.index}
+    )
+    if table_actions:
+        names = ", ".join(p.name for p in patterns if p.index is None)
+        grants.append(Grant(table.key, tuple(table_actions), reason=f"`ddbctl query` {names}"))
+    for index in dict.fromkeys(p.index for p in patterns if p.index):
+        names = ", ".join(p.name for p in patterns if p.index == index)
+        grants.append(
+            Grant(table.key, ("dynamodb:Query",), index=index, reason=f"`ddbctl query` {names}")
+        )
+    return tuple(grants)
+
+
+DATA_READER = Consumer(
+    id="data-reader",
+    construct_id="DataReader",
+    application=ALL_APPLICATIONS,
+    description="Operator running `ddbctl query` (the catalog's access patterns)",
+    seeds="000-004 query patterns",
+    trusted_principal=ACCOUNT_ROOT,
+    principal_reason=OPERATOR_PRINCIPAL_REASON,
+    grants=tuple(grant for table in catalog.TABLES for grant in _reader_grants(table)),
+)
+
+# `ddbctl verify`'s round-trip item: its partition key starts with this (ddbctl.verification).
+VERIFY_ITEM_PREFIX = "ddbctl-verify-"
+VERIFY_DESCRIBE_ACTIONS = (
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:ListTagsOfResource",
+)
+VERIFY_ROUND_TRIP_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem")
+
+
+def _verifier_grants(table: TableSpec) -> tuple[Grant, ...]:
+    return (
+        Grant(
+            table.key,
+            VERIFY_DESCRIBE_ACTIONS,
+            reason="checks the table, its TTL, PITR window, encryption and tags",
+        ),
+        Grant(
+            table.key,
+            VERIFY_ROUND_TRIP_ACTIONS,
+            reason=f"the round trip puts, reads and deletes one test item; only items whose "
+            f"partition key starts with {VERIFY_ITEM_PREFIX}",
+            leading_keys=(f"{VERIFY_ITEM_PREFIX}*",),
+        ),
+    )
+
+
+DEPLOYMENT_VERIFIER = Consumer(
+    id="deployment-verifier",
+    construct_id="DeploymentVerifier",
+    application=ALL_APPLICATIONS,
+    description="Operator or pipeline running `ddbctl verify` against a deployment",
+    seeds="000 status, 002 verification",
+    trusted_principal=ACCOUNT_ROOT,
+    principal_reason=OPERATOR_PRINCIPAL_REASON,
+    grants=tuple(grant for table in catalog.TABLES for grant in _verifier_grants(table)),
 )
 
 CONSUMERS: tuple[Consumer, ...] = (
@@ -294,6 +457,8 @@ CONSUMERS: tuple[Consumer, ...] = (
     AGENT_MATCHING_SERVER,
     PROFILE_MIGRATION_OPERATOR,
     RECOVERY_OPERATOR,
+    DATA_READER,
+    DEPLOYMENT_VERIFIER,
 )
 CONSUMER_IDS: tuple[str, ...] = tuple(consumer.id for consumer in CONSUMERS)
 
@@ -313,17 +478,5 @@ def for_application(application: str) -> tuple[Consumer, ...]:
 
 def spanning() -> tuple[Consumer, ...]:
     """The consumers with grants on every application's tables: the stack holding all the
-    tables adds them (today's per-application stacks cannot)."""
+    tables adds them."""
     return tuple(c for c in CONSUMERS if c.application == ALL_APPLICATIONS)
-
-
-# With an environment's staging bucket (``bulk_load_bucket``), `migrate-profiles --via-s3`
-# has DynamoDB's managed bulk put write the table from S3. These consumers then also hold
-# exactly the bulk-operation actions on their table, plus S3 access to the bucket.
-BULK_LOAD_ACTIONS: tuple[str, ...] = (
-    "dynamodb:StartBulkPutItems",
-    "dynamodb:DescribeBulkOperation",
-    "dynamodb:CancelBulkOperation",
-)
-BULK_LOAD_S3_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:PutObject")
-BULK_LOAD_TABLES: dict[str, str] = {PROFILE_MIGRATION_OPERATOR.id: _PROFILES}

@@ -1,20 +1,17 @@
 """The staging bucket for `migrate-profiles --via-s3` and `copy --via-s3`: inputs DynamoDB's
-managed bulk put reads, and the error reports it writes back."""
+managed bulk put reads, the exports it loads from, and the error reports it writes back.
+
+The bucket policy grants nothing to DynamoDB's service principal. An export writes, and
+(as far as AWS documents it; see docs/decisions.md) a bulk put reads and writes, with the
+permissions of the role that started it, so those roles' policies hold the access
+(``catalog/consumers.py``), and the bucket's own policy only denies plain HTTP."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Aws, Duration, RemovalPolicy, Validations
-from aws_cdk import aws_iam as iam
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
-
-DYNAMODB_SERVICE = "dynamodb.amazonaws.com"
-SERVICE_READS = ("s3:GetObject", "s3:ListBucket")
-SERVICE_WRITES = ("s3:PutObject", "s3:AbortMultipartUpload")
-# Reports go under PREFIX/reports/ (``ddbctl.bulk.location``); PREFIX may be empty.
-REPORT_KEYS = ("reports/*", "*/reports/*")
-EXPORT_KEYS = ("export/*", "*/export/*")
 
 
 class BulkLoadBucket(Construct):
@@ -34,8 +31,7 @@ class BulkLoadBucket(Construct):
     Attributes
     ----------
     bucket:
-        The bucket; DynamoDB (``dynamodb.amazonaws.com``, from this account only) may read
-        anything in it and write reports and exports.
+        The bucket. Who may use it is said by the roles' policies, not here.
     """
 
     def __init__(
@@ -66,7 +62,6 @@ class BulkLoadBucket(Construct):
             ],
             removal_policy=removal_policy,
         )
-        self._build_service_access(encryption_key)
         Validations.of(self.bucket).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-S1",
@@ -74,45 +69,4 @@ class BulkLoadBucket(Construct):
                 f"{expire_after_days} days; who read or wrote them is in CloudTrail (the "
                 "bulk put and export calls), and an access-log bucket would outlive them",
             )
-        )
-
-    def _build_service_access(self, key: kms.IKey) -> None:
-        tables = f"arn:{Aws.PARTITION}:dynamodb:{Aws.REGION}:{Aws.ACCOUNT_ID}:table/*"
-        conditions = {
-            "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
-            "ArnLike": {"aws:SourceArn": tables},
-        }
-        service = iam.ServicePrincipal(DYNAMODB_SERVICE)
-        self.bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="DynamoDBReadsInputs",
-                principals=[service],
-                actions=list(SERVICE_READS),
-                resources=[self.bucket.bucket_arn, self.bucket.arn_for_objects("*")],
-                conditions=conditions,
-            )
-        )
-        self.bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="DynamoDBWritesReportsAndExports",
-                principals=[service],
-                actions=list(SERVICE_WRITES),
-                resources=[self.bucket.arn_for_objects(keys) for keys in REPORT_KEYS + EXPORT_KEYS],
-                conditions=conditions,
-            )
-        )
-        # A key in the same stack gets the matching key-policy statement; an imported key
-        # cannot be changed here (allow_no_op), and its policy must allow the same.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="DynamoDBUsesKeyForBulkLoadObjects",
-                principals=[service],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],  # in a key policy, "*" means this key
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
-                    "StringLike": {"kms:ViaService": f"s3.{Aws.REGION}.amazonaws.com"},
-                },
-            ),
-            allow_no_op=True,
         )

@@ -11,9 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from catalog import consumers as catalog_consumers
-from catalog.access import ACCOUNT_ROOT, Consumer
-from catalog.consumers import DerivedGrant
+from catalog.access import ACCOUNT_ROOT, Consumer, DerivedGrant
 
 if TYPE_CHECKING:  # only a type here; importing aws_s3 costs every synth
     from aws_cdk import aws_s3 as s3
@@ -32,12 +30,13 @@ class ConsumerAccess(Construct):
     """A customer-managed policy holding exactly one consumer's grants, on a new or existing role.
 
     Every DynamoDB statement names a table ARN or one index ARN (never
-    ``index/*``), and the KMS statement names only the environment key and only
-    when DynamoDB in ``region`` makes the call, so cdk-nag's IAM5 has nothing to
-    flag and nothing needs acknowledging. The one exception is a
-    :class:`~catalog.consumers.DerivedGrant` (the recovery operator's
-    ``{table}-restored-*`` and ``{table}/backup/*``): names made at run time
-    cannot be listed, so each such finding is acknowledged by its exact text.
+    ``index/*``), and the KMS statements name only the environment key and only
+    when DynamoDB (or S3, for the staging bucket) in ``region`` makes the call. The
+    exceptions are names made at run time (a :class:`~catalog.access.DerivedGrant`:
+    ``{table}-restored-*``, ``{table}/backup/*``, ``{table}/export/*``, ``{table}/*``;
+    staged object keys), and an :class:`~catalog.access.AccountGrant`, whose action takes
+    no resource but ``*``. Each such cdk-nag finding is acknowledged by its exact text,
+    with the grant's reason, so any other wildcard still fails the gate.
 
     Parameters
     ----------
@@ -48,15 +47,15 @@ class ConsumerAccess(Construct):
     encryption_key:
         The environment's CMK, the only key the policy may use.
     region:
-        The tables' region; KMS use is limited to ``dynamodb.<region>.amazonaws.com``.
+        The tables' region; KMS use is limited to ``dynamodb.<region>.amazonaws.com``
+        (and ``s3.<region>.amazonaws.com`` for the staging bucket's objects).
     existing_role:
         An IAM role ARN or name to attach the policy to. When given, no role is created.
     assumed_by:
         The principal trusted by the created role; ignored with ``existing_role``.
     bulk_load_bucket:
-        The environment's staging bucket, when it has one. A consumer listed in
-        ``catalog.consumers.BULK_LOAD_TABLES`` then also gets the bulk-operation actions on
-        its table and object access to the bucket (none for other consumers).
+        The environment's staging bucket, when it has one. The consumer's staging grants
+        (bulk loads, exports, the bucket's objects) exist only then.
     """
 
     def __init__(
@@ -76,19 +75,22 @@ class ConsumerAccess(Construct):
         if (existing_role is None) == (assumed_by is None):
             raise ValueError(f"{consumer.id}: give exactly one of existing_role and assumed_by")
         self.consumer = consumer
+        staging = bulk_load_bucket is not None
+        self._table_grants = consumer.table_grants(staging=staging)
+        self._arns: dict[str, str] = {}  # each table's ARN read once: a read is a call into jsii
         self.policy = iam.ManagedPolicy(
             self,
             "Policy",
             description=f"{consumer.description}: data access (seed {consumer.seeds})",
             statements=[
                 *self._build_table_statements(tables),
-                self._build_key_statement(encryption_key, region),
+                *self._build_account_statements(staging),
+                self._build_key_statement(encryption_key, "dynamodb", consumer.kms_actions, region),
                 *self._build_direct_key_statements(encryption_key),
-                *self._build_bulk_load_statements(tables, bulk_load_bucket, encryption_key, region),
+                *self._build_bucket_statements(bulk_load_bucket, encryption_key, region),
             ],
         )
-        self._acknowledge_derived_resources(tables)
-        self._acknowledge_bulk_load_wildcards(tables, bulk_load_bucket)
+        self._acknowledge_run_time_names(tables, bulk_load_bucket)
         self.created_role = existing_role is None
         if existing_role is None:
             self.role: iam.IRole = iam.Role(
@@ -102,104 +104,104 @@ class ConsumerAccess(Construct):
             self.role = self._import_role(existing_role)
             self.policy.attach_to_role(self.role)
 
+    def _table_arn(self, tables: Mapping[str, dynamodb.ITableV2], key: str) -> str:
+        if key not in self._arns:
+            self._arns[key] = tables[key].table_arn
+        return self._arns[key]
+
     def _build_table_statements(
         self, tables: Mapping[str, dynamodb.ITableV2]
     ) -> list[iam.PolicyStatement]:
         statements = []
-        arns: dict[str, str] = {}  # each table's ARN read once: a read is a call into jsii
-        for grant in self.consumer.grants:
-            if grant.table not in arns:
-                arns[grant.table] = tables[grant.table].table_arn
-            table_arn = arns[grant.table]
+        for grant in self._table_grants:
+            table_arn = self._table_arn(tables, grant.table)
             if isinstance(grant, DerivedGrant):
                 resource = f"{table_arn}{grant.suffix}"
             elif grant.index is None:
                 resource = table_arn
             else:
                 resource = f"{table_arn}/index/{grant.index}"
+            conditions = None
+            if grant.leading_keys:
+                conditions = {
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(grant.leading_keys)}
+                }
             statements.append(
-                iam.PolicyStatement(actions=sorted(grant.actions), resources=[resource])
+                iam.PolicyStatement(
+                    actions=sorted(grant.actions), resources=[resource], conditions=conditions
+                )
             )
         return statements
 
-    def _build_key_statement(self, key: kms.IKey, region: str) -> iam.PolicyStatement:
+    def _build_account_statements(self, staging: bool) -> list[iam.PolicyStatement]:
+        return [
+            iam.PolicyStatement(actions=sorted(grant.actions), resources=[grant.resource])
+            for grant in self.consumer.account_grants_for(staging=staging)
+        ]
+
+    @staticmethod
+    def _build_key_statement(
+        key: kms.IKey, service: str, actions: tuple[str, ...], region: str
+    ) -> iam.PolicyStatement:
         return iam.PolicyStatement(
-            actions=sorted(self.consumer.kms_actions),
+            actions=sorted(actions),
             resources=[key.key_arn],
-            conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
+            conditions={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
         )
 
     def _build_direct_key_statements(self, key: kms.IKey) -> list[iam.PolicyStatement]:
-        actions = getattr(self.consumer, "direct_kms_actions", ())
+        actions = self.consumer.direct_kms_actions
         if not actions:
             return []
         return [iam.PolicyStatement(actions=sorted(actions), resources=[key.key_arn])]
 
-    def _acknowledge_derived_resources(self, tables: Mapping[str, dynamodb.ITableV2]) -> None:
-        for grant in self.consumer.grants:
+    def _build_bucket_statements(
+        self, bucket: s3.IBucket | None, key: kms.IKey, region: str
+    ) -> list[iam.PolicyStatement]:
+        if bucket is None:
+            return []
+        statements = [
+            iam.PolicyStatement(
+                actions=sorted(grant.actions),
+                resources=[bucket.bucket_arn]
+                if not grant.keys
+                else [bucket.arn_for_objects(keys) for keys in grant.keys],
+            )
+            for grant in self.consumer.bucket_grants_for(staging=True)
+        ]
+        via_s3 = self.consumer.kms_via_s3_actions(staging=True)
+        if via_s3:
+            statements.append(self._build_key_statement(key, "s3", via_s3, region))
+        return statements
+
+    def _acknowledge_run_time_names(
+        self, tables: Mapping[str, dynamodb.ITableV2], bucket: s3.IBucket | None
+    ) -> None:
+        """Each wildcard a name made at run time forces, acknowledged by its exact finding."""
+        stack = Stack.of(self)
+        findings: dict[str, str] = {}
+        for grant in self._table_grants:
             if not isinstance(grant, DerivedGrant):
                 continue
             table = tables[grant.table]
-            logical_id = Stack.of(table).get_logical_id(table.node.default_child)
-            Validations.of(self.policy).acknowledge(
-                Acknowledgment(
-                    id=f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>{grant.suffix}]",
-                    reason=f"{grant.table}{grant.suffix}: {grant.reason}. The names are made "
-                    "at run time, so only this prefix of the one table's ARN can be named.",
-                )
+            logical_id = stack.get_logical_id(table.node.default_child)
+            findings.setdefault(
+                f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>{grant.suffix}]",
+                f"{grant.table}{grant.suffix}: {grant.reason}. The names are made at run "
+                "time, so only this part of the one table's ARN can be named.",
             )
-
-    def _build_bulk_load_statements(
-        self,
-        tables: Mapping[str, dynamodb.ITableV2],
-        bucket: s3.IBucket | None,
-        key: kms.IKey,
-        region: str,
-    ) -> list[iam.PolicyStatement]:
-        table_key = catalog_consumers.BULK_LOAD_TABLES.get(self.consumer.id)
-        if bucket is None or table_key is None:
-            return []
-        table_arn = tables[table_key].table_arn
-        return [
-            iam.PolicyStatement(
-                actions=sorted(catalog_consumers.BULK_LOAD_ACTIONS),
-                resources=[table_arn, f"{table_arn}/bulk-operation/*"],
-            ),
-            iam.PolicyStatement(
-                actions=sorted(catalog_consumers.BULK_LOAD_S3_ACTIONS),
-                resources=[bucket.arn_for_objects("*")],
-            ),
-            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]),
-            iam.PolicyStatement(
-                actions=sorted(self.consumer.kms_actions),
-                resources=[key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-            ),
-        ]
-
-    def _acknowledge_bulk_load_wildcards(
-        self, tables: Mapping[str, dynamodb.ITableV2], bucket: s3.IBucket | None
-    ) -> None:
-        """The two wildcards a bulk load cannot avoid, each named exactly, so any other
-        still fails the nag gate."""
-        table_key = catalog_consumers.BULK_LOAD_TABLES.get(self.consumer.id)
-        if bucket is None or table_key is None:
-            return
-        stack = Stack.of(self)
-        table_id = stack.get_logical_id(tables[table_key].node.default_child)
-        bucket_id = stack.get_logical_id(bucket.node.default_child)
-        for finding, reason in (
-            (
-                f"AwsSolutions-IAM5[Resource::<{table_id}.Arn>/bulk-operation/*]",
-                "Bulk operation ARNs are made by DynamoDB when a load starts; the wildcard "
-                "covers operations on this one table only",
-            ),
-            (
-                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/*]",
-                "Object names in the staging bucket are content hashes chosen at staging "
-                "time; the bucket holds nothing but short-lived bulk-load copies",
-            ),
-        ):
+        for grant in self.consumer.account_grants_for(staging=bucket is not None):
+            findings.setdefault(f"AwsSolutions-IAM5[Resource::{grant.resource}]", grant.reason)
+        if bucket is not None:
+            bucket_id = stack.get_logical_id(bucket.node.default_child)
+            for grant in self.consumer.bucket_grants_for(staging=True):
+                for keys in grant.keys:
+                    findings.setdefault(
+                        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{keys}]",
+                        f"{grant.reason}. Object names under a staging PREFIX are chosen at "
+                        "run time; the bucket holds nothing but short-lived staging copies.",
+                    )
+        for finding, reason in findings.items():
             Validations.of(self.policy).acknowledge(Acknowledgment(id=finding, reason=reason))
 
     def _import_role(self, reference: str) -> iam.IRole:

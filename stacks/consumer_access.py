@@ -45,8 +45,9 @@ def add_spanning_consumer_access(
     applications: Mapping[str, ApplicationData],
     *,
     encryption_key: kms.IKey,
+    bulk_load_bucket: s3.IBucket | None = None,
 ) -> dict[str, ConsumerAccess]:
-    """The consumers granted on every application's tables (the recovery operator): they
+    """The consumers granted on every application's tables (the operators' roles): they
     sit at the stack's top, beside the applications they reach."""
     tables = {
         key: data_table.table
@@ -56,7 +57,14 @@ def add_spanning_consumer_access(
     # Only where every table it reaches is here: a stack synthesized from part of the
     # catalog (the lock tests' would-be changes) has no place for it.
     reaching = [c for c in consumers.spanning() if {g.table for g in c.grants} <= set(tables)]
-    return _add(stack, stack, reaching, tables=tables, encryption_key=encryption_key)
+    return _add(
+        stack,
+        stack,
+        reaching,
+        tables=tables,
+        encryption_key=encryption_key,
+        bulk_load_bucket=bulk_load_bucket,
+    )
 
 
 def _add(

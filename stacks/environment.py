@@ -104,6 +104,7 @@ def add_environment(
             expire_after_days=config.bulk_load_expire_days,
             removal_policy=stack.removal_policy,
         )
+    bucket = bulk_load.bucket if bulk_load else None
     parts: dict[str, ApplicationData] = {}
     consumers: dict[str, ConsumerAccess] = {}
     for application, specs in catalog_applications.items():
@@ -116,15 +117,12 @@ def add_environment(
         )
         operations.operate(part)
         consumers.update(
-            add_consumer_access(
-                stack,
-                part,
-                encryption_key=key,
-                bulk_load_bucket=bulk_load.bucket if bulk_load else None,
-            )
+            add_consumer_access(stack, part, encryption_key=key, bulk_load_bucket=bucket)
         )
         parts[application] = part
-    consumers.update(add_spanning_consumer_access(stack, parts, encryption_key=key))
+    consumers.update(
+        add_spanning_consumer_access(stack, parts, encryption_key=key, bulk_load_bucket=bucket)
+    )
     sample_data = None
     if config.seed_sample_data:
         from stacks.sample_data import SampleData

@@ -38,9 +38,11 @@ import catalog  # noqa: E402
 from settings import (  # noqa: E402
     ENVIRONMENT_NAMES,
     EnvironmentConfig,
+    load_environment,
     load_from_cdk_json,
     synth_context,
 )
+from settings.cdk_json import read_cdk_json  # noqa: E402
 
 if TYPE_CHECKING:
     from stacks.environment import EnvironmentStacks
@@ -108,6 +110,27 @@ def environments() -> dict[str, Synthesized]:
 @pytest.fixture(scope="session", params=ENVIRONMENT_NAMES)
 def environment(request: pytest.FixtureRequest, environments) -> Synthesized:
     return environments[request.param]
+
+
+# No committed environment has a staging bucket (``bulk_load_bucket``); the grants it brings
+# are judged on dev with it on, cached under this name for the integration tier.
+STAGING_BUCKET_VARIANT = "dev+staging-bucket"
+
+
+def staging_bucket_config() -> EnvironmentConfig:
+    environments = read_cdk_json(ROOT / "cdk.json")["environments"]
+    dev = {**environments["dev"], "bulk_load_bucket": True}
+    return load_environment("dev", {**environments, "dev": dev})
+
+
+@pytest.fixture(scope="session")
+def staging_bucket_environment() -> Synthesized:
+    """Dev with its staging bucket, synthesized once; left in the template cache."""
+    from tests import template_cache
+
+    synthesized = synthesize(staging_bucket_config())
+    template_cache.store(STAGING_BUCKET_VARIANT, synthesized.templates)
+    return synthesized
 
 
 def dump(template: dict[str, Any]) -> str:

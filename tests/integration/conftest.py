@@ -6,7 +6,12 @@ import pytest
 
 from settings import ENVIRONMENT_NAMES, load_from_cdk_json
 from tests import template_cache
-from tests.conftest import EnvironmentTemplates, synthesize
+from tests.conftest import (
+    STAGING_BUCKET_VARIANT,
+    EnvironmentTemplates,
+    staging_bucket_config,
+    synthesize,
+)
 
 
 @pytest.fixture(scope="session", params=ENVIRONMENT_NAMES)
@@ -18,3 +23,11 @@ def environment(request: pytest.FixtureRequest) -> EnvironmentTemplates:
         request.param, build=lambda: synthesize(config).templates
     )
     return EnvironmentTemplates(config=config, templates=templates)
+
+
+@pytest.fixture(scope="session")
+def staging_bucket_templates() -> dict:
+    """Dev's templates with its staging bucket on (the infra tier leaves them cached)."""
+    return template_cache.load_or_build(
+        STAGING_BUCKET_VARIANT, build=lambda: synthesize(staging_bucket_config()).templates
+    )

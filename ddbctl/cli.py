@@ -18,6 +18,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
+from catalog.commands import roles_for
 from ddbctl.commands import COMMANDS
 from ddbctl.endpoint import is_loopback
 from ddbctl.errors import EXIT_BROKEN_PIPE, EXIT_FAILURE, EXIT_INTERRUPTED, CliError
@@ -79,7 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    except (ClientError, BotoCoreError) as error:
+    except ClientError as error:
+        print(
+            f"ddbctl {args.command}: error: {error}{_role_hint(args.command, error)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except BotoCoreError as error:
         print(f"ddbctl {args.command}: error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -95,6 +102,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BROKEN_PIPE
+
+
+# What AWS answers when the caller's policy does not allow the call.
+ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+
+
+def _role_hint(command: str, error: ClientError) -> str:
+    """For a denial: the role the docs name for ``command``, which holds what it calls."""
+    if error.response.get("Error", {}).get("Code") not in ACCESS_DENIED_CODES:
+        return ""
+    roles = roles_for(command)
+    if not roles:
+        return ""
+    named = " or ".join(f"the environment's {role} role" for role in roles)
+    return f": run `ddbctl {command}` as {named} (docs/access.md lists each command's role)"
 
 
 def _silence_stdout() -> None:

@@ -13,12 +13,18 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from catalog.access import KMS_KEY, Consumer
+from catalog.access import KMS_KEY, KMS_KEY_VIA_S3, Consumer
+from catalog.commands import COMMAND_ROLES
 from catalog.consumers import CONSUMERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "docs" / "access.md"
 COMMAND = "make docs"
+SOURCES = {
+    "consumers": "catalog/consumers.py",
+    "commands": "catalog/commands.py",
+    "access-matrix": "catalog/consumers.py",
+}
 
 
 class StaleDocumentError(Exception):
@@ -26,7 +32,7 @@ class StaleDocumentError(Exception):
 
 
 def begin_marker(block: str) -> str:
-    return f"<!-- BEGIN {block}: generated from catalog/consumers.py by `{COMMAND}` -->"
+    return f"<!-- BEGIN {block}: generated from {SOURCES[block]} by `{COMMAND}` -->"
 
 
 def end_marker(block: str) -> str:
@@ -56,38 +62,83 @@ def consumers_table(consumers: Sequence[Consumer]) -> str:
     return "\n".join(lines)
 
 
-def _reasons(consumer: Consumer) -> dict[str, str]:
+STAGING = "with `bulk_load_bucket`"
+ALWAYS = "always"
+
+
+def _reasons(consumer: Consumer, *, staging: bool) -> dict[str, str]:
+    """Why each row of ``consumer.matrix(staging=...)`` is there, by resource."""
     reasons: dict[str, list[str]] = {}
-    for grant in consumer.grants:
-        reasons.setdefault(grant.resource, []).append(grant.reason)
-    kms_reason = (
-        "writes: encrypts what it writes, decrypts what it reads"
-        if consumer.writes
-        else "reads only: decrypts what it reads"
-    )
-    reasons[KMS_KEY] = [kms_reason]
+    for grant in consumer.table_grants(staging=staging):
+        if grant.staging == staging:
+            reasons.setdefault(grant.resource, []).append(grant.reason)
+    for grant in consumer.account_grants_for(staging=staging):
+        if grant.staging == staging:
+            reasons.setdefault(grant.resource, []).append(grant.reason)
+    for grant in consumer.bucket_grants_for(staging=staging):
+        for resource in grant.resources:
+            reasons.setdefault(resource, []).append(grant.reason)
+    if not staging:
+        reasons[KMS_KEY] = [
+            "writes: encrypts what it writes, decrypts what it reads"
+            if consumer.writes
+            else "reads only: decrypts what it reads"
+        ]
+        if consumer.direct_kms_actions:
+            reasons[KMS_KEY].append("DescribeKey directly: finds the key from its alias")
+    reasons[KMS_KEY_VIA_S3] = ["the staging bucket's objects are encrypted with the key"]
     return {resource: "; ".join(dict.fromkeys(texts)) for resource, texts in reasons.items()}
 
 
+def _rows(consumer: Consumer) -> list[tuple[str, frozenset[str], str, str]]:
+    """(resource, actions, when, why): what it always holds, then what the staging
+    bucket adds."""
+    always = consumer.matrix(staging=False)
+    with_bucket = consumer.matrix(staging=True)
+    rows = []
+    for staging, matrix in ((False, always), (True, with_bucket)):
+        reasons = _reasons(consumer, staging=staging)
+        for resource, actions in matrix.items():
+            shown = actions - always.get(resource, frozenset()) if staging else actions
+            if shown:
+                when = STAGING if staging else ALWAYS
+                rows.append((resource, shown, when, reasons[resource]))
+    return rows
+
+
+def _resource_name(resource: str) -> str:
+    return resource if resource in (KMS_KEY, KMS_KEY_VIA_S3) else _code(resource)
+
+
 def matrix_table(consumers: Sequence[Consumer]) -> str:
-    """Every action each consumer holds, one row per table, index or the key."""
+    """Every action each consumer holds, one row per table, index, bucket or the key, and
+    per whether the environment's staging bucket brings it."""
     lines = [
-        "| consumer | table or index | actions | why |",
-        "| --- | --- | --- | --- |",
+        "| consumer | table, index or other resource | actions | when | why |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for consumer in consumers:
-        reasons = _reasons(consumer)
-        for resource, actions in consumer.matrix().items():
-            name = resource if resource == KMS_KEY else _code(resource)
+        for resource, actions, when, why in _rows(consumer):
             granted = ", ".join(_code(action) for action in sorted(actions))
             lines.append(
-                f"| {_code(consumer.id)} | {name} | {granted} | {_cell(reasons[resource])} |"
+                f"| {_code(consumer.id)} | {_resource_name(resource)} | {granted} | {when} "
+                f"| {_cell(why)} |"
             )
+    return "\n".join(lines)
+
+
+def commands_table(_consumers: Sequence[Consumer]) -> str:
+    """The role each ``ddbctl`` command runs under against AWS."""
+    lines = ["| command | run it as | what it calls |", "| --- | --- | --- |"]
+    for entry in COMMAND_ROLES:
+        roles = " or ".join(_code(role) for role in entry.roles) or "no AWS role: never calls AWS"
+        lines.append(f"| {_cell(_code('ddbctl ' + entry.usage))} | {roles} | {_cell(entry.why)} |")
     return "\n".join(lines)
 
 
 BLOCKS: dict[str, Callable[[Sequence[Consumer]], str]] = {
     "consumers": consumers_table,
+    "commands": commands_table,
     "access-matrix": matrix_table,
 }
 

@@ -9,6 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ddbctl.bulk.location import StagingLocation
+from ddbctl.bulk.target import bulk_blocker
 from ddbctl.errors import CliError
 
 TERMINAL = frozenset({"COMPLETED", "COMPLETED_WITH_ERRORS", "CANCELLED", "FAILED"})
@@ -63,6 +64,11 @@ def start_bulk_put(
                 f"(--max-write-units or --tier): run `ddbctl bulk list` to find it, or stage "
                 f"under a new PREFIX ({message})"
             ) from None
+        if code in ("ResourceInUseException", "ValidationException"):
+            # The table may have changed state since it was checked: say how, if so.
+            blocker = bulk_blocker(client.describe_table(TableName=table_name)["Table"])
+            if blocker:
+                raise CliError(blocker) from None
         if code in ("LimitExceededException", "ResourceInUseException"):
             raise CliError(
                 f"DynamoDB will not start the bulk put now ({code}: {message}): wait for the "

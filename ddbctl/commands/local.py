@@ -51,6 +51,7 @@ from ddbctl.local_state import (
     stop_process,
 )
 from ddbctl.parser import OneLineParser, whole_number
+from ddbctl.recovery.encryption import ensure_data_key, key_alias, kms_client
 from ddbctl.render import aligned
 from ddbctl.seeding import SEEDING_ERRORS, seed_environment
 from ddbctl.verification import FAILED, verify_table
@@ -433,6 +434,11 @@ def _prepare(
         print(f"seeded {sum(counts.values())} item(s) into {len(counts)} table(s)")
     elif not args.no_seed:
         print(f"tables left empty: {sample_data_refusal(config)}")
+    if record.backend == MOTO:
+        kms = kms_client(region=config.region, endpoint_url=record.endpoint)
+        _, created = ensure_data_key(kms, environment=config.name)
+        state = "created" if created else "already present"
+        print(f"data key {key_alias(config.name)}: {state} (restore finds it without --kms-key)")
     _print_report(record, config, client)
 
 

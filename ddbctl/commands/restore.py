@@ -140,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         kms_client(region=context.config.region, endpoint_url=context.endpoint_url),
         environment=context.config.name,
         given=args.kms_key,
+        local=is_loopback(context.endpoint_url),
     )
     plan = RestorePlan(
         spec=spec,
@@ -208,6 +209,7 @@ def _run_drill(args: argparse.Namespace) -> int:
         kms_client(region=context.config.region, endpoint_url=context.endpoint_url),
         environment=context.config.name,
         given=args.kms_key,
+        local=is_loopback(context.endpoint_url),
     )
     started = datetime.now(UTC)
     results = []

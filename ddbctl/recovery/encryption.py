@@ -31,7 +31,11 @@ def kms_client(*, region: str, endpoint_url: str | None) -> Any:
     )
 
 
-def resolve_key_arn(kms: Any, *, environment: str, given: str | None) -> str:
+# Where the local rehearsal of a restore runs: DynamoDB Local has neither KMS nor restores.
+LOCAL_REHEARSAL = "to rehearse locally, run `ddbctl local up --backend moto`, which creates it"
+
+
+def resolve_key_arn(kms: Any, *, environment: str, given: str | None, local: bool = False) -> str:
     """``given`` when set, else the ARN the environment's alias points at."""
     if given:
         return given
@@ -39,7 +43,22 @@ def resolve_key_arn(kms: Any, *, environment: str, given: str | None) -> str:
     try:
         return kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
     except (ClientError, BotoCoreError) as error:
+        hint = f"; {LOCAL_REHEARSAL}" if local else ""
         raise CliError(
             f"cannot find the {environment} data key through {alias} ({error}): "
-            "pass its ARN with --kms-key"
+            f"pass its ARN with --kms-key{hint}"
         ) from None
+
+
+def ensure_data_key(kms: Any, *, environment: str) -> tuple[str, bool]:
+    """On a local server, the key behind the environment's alias, created with the alias
+    when missing, so ``restore`` rehearses as typed: ``(key ARN, created)``."""
+    alias = key_alias(environment)
+    try:
+        return kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"], False
+    except kms.exceptions.NotFoundException:
+        pass
+    key = kms.create_key(Description=f"local stand-in for the {environment} data key")
+    arn = key["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName=alias, TargetKeyId=arn)
+    return arn, True

@@ -18,7 +18,7 @@ import catalog
 from ddbctl.cli import main
 from ddbctl.environment_tables import create_environment_tables, expected_tags
 from ddbctl.local_server import free_port
-from ddbctl.recovery.encryption import key_alias
+from ddbctl.recovery.encryption import ensure_data_key, key_alias
 from ddbctl.seeding import seed_environment
 from settings import load_from_cdk_json
 
@@ -43,7 +43,8 @@ def _moto_server(tmp_path_factory):
 @pytest.fixture
 def endpoint(_moto_server):
     """The dev tables as ``local up`` makes and seeds them, more profiles, and the env's key
-    alias, on the module's server wiped of everything an earlier test left."""
+    alias, on the module's server wiped of everything an earlier test left (the wipe takes
+    the key that ``local up`` made, so it is made again)."""
     url = _moto_server
     requests.post(f"{url}/moto-api/reset", timeout=30).raise_for_status()
     options = {"region_name": "us-east-1", "endpoint_url": url}
@@ -51,9 +52,7 @@ def endpoint(_moto_server):
     config = load_from_cdk_json("dev")
     create_environment_tables(client, config)
     seed_environment(client=client, config=config)
-    kms = boto3.client("kms", **options)
-    key = kms.create_key()["KeyMetadata"]["Arn"]
-    kms.create_alias(AliasName=key_alias("dev"), TargetKeyId=key)
+    ensure_data_key(boto3.client("kms", **options), environment="dev")  # as `local up` does
     for n in range(EXTRA_PROFILES):
         item = {"id": {"S": f"extra-{n:03d}"}, "job": {"S": "plumber"}, "n": {"N": str(n)}}
         client.put_item(TableName=SOURCE, Item={**item, "location_city": {"S": "Lyon"}})

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from catalog.commands import COMMAND_ROLES
 from catalog.consumers import CONSUMERS
 from scripts import access_matrix
 from tests.conftest import ROOT
@@ -45,7 +46,7 @@ def test_a_catalog_change_makes_the_document_stale():
 
 def test_text_outside_the_markers_is_kept():
     fresh = _fresh()
-    edited = fresh.replace("# Application access", "# Application access, edited", 1)
+    edited = fresh.replace("# Access:", "# Access, edited:", 1)
     assert edited != fresh
     assert access_matrix.regenerated(edited) == edited
 
@@ -53,13 +54,32 @@ def test_text_outside_the_markers_is_kept():
 def test_every_consumer_and_grant_is_in_the_matrix_block():
     matrix = access_matrix.matrix_table(CONSUMERS)
     for consumer in CONSUMERS:
-        for resource, actions in consumer.matrix().items():
-            (row,) = [
-                line
-                for line in matrix.splitlines()
-                if f"| `{consumer.id}` | " in line and f" {resource} |" in line.replace("`", "")
-            ]
-            assert all(f"`{action}`" in row for action in actions), row
+        for staging in (False, True):
+            when = access_matrix.STAGING if staging else access_matrix.ALWAYS
+            always = consumer.matrix(staging=False)
+            for resource, actions in consumer.matrix(staging=staging).items():
+                shown = actions - always.get(resource, frozenset()) if staging else actions
+                if not shown:
+                    continue
+                (row,) = [
+                    line
+                    for line in matrix.splitlines()
+                    if f"| `{consumer.id}` | " in line
+                    and f" {resource} | " in line.replace("`", "")
+                    and f"| {when} |" in line
+                ]
+                assert all(f"`{action}`" in row for action in shown), row
+
+
+def test_every_command_is_in_the_commands_block_with_its_roles():
+    table = access_matrix.commands_table(CONSUMERS)
+    for entry in COMMAND_ROLES:
+        (row,) = [
+            line
+            for line in table.splitlines()
+            if f"`ddbctl {entry.usage}`" in line.replace("\\|", "|")
+        ]
+        assert all(f"`{role}`" in row for role in entry.roles), row
 
 
 @pytest.mark.parametrize("marker", ["begin", "end"])

@@ -19,12 +19,19 @@ from aws_cdk import aws_kms as kms
 from cdk_nag import AwsSolutionsChecks
 
 import catalog
-from catalog.access import CONTROL_PLANE_ACTIONS, INDEX_ACTIONS, KMS_KEY
+from catalog.access import (
+    ANY_RESOURCE,
+    CONTROL_PLANE_ACTIONS,
+    INDEX_ACTIONS,
+    KMS_KEY,
+    KMS_KEY_VIA_S3,
+    STAGING_BUCKET,
+)
 from catalog.consumers import (
     ALL_APPLICATIONS,
-    BACKUP_SUFFIX,
     CONSUMER_IDS,
     CONSUMERS,
+    DERIVED_SUFFIXES,
     RESTORED_SUFFIX,
     DerivedGrant,
     consumer,
@@ -46,9 +53,11 @@ DEFAULT_PRINCIPALS = {
     "agent-matching-server": {"Service": "ecs-tasks.amazonaws.com"},
     "profile-migration-operator": "account-root",
     "recovery-operator": "account-root",
+    "data-reader": "account-root",
+    "deployment-verifier": "account-root",
 }
-# The recovery operator's ARNs made at run time: a table ARN plus exactly one of these.
-DERIVED_SUFFIXES = (RESTORED_SUFFIX, BACKUP_SUFFIX)
+# Actions that take no resource: the only statements whose Resource may be "*".
+ACCOUNT_ACTIONS = {a for c in CONSUMERS for g in c.account_grants for a in g.actions}
 # A transcription of seed 003 (003_cf875c0a4d0c15d2.txt), Phase 2's IAM policy, statement
 # "DynamoDBAccess": the check of the catalog against the seed, so never read from the catalog.
 SEED_003_POLICY_TRANSCRIPTION = {
@@ -72,9 +81,8 @@ Matrix = dict[str, dict[str, frozenset[str]]]
 # ------------------------------------------------------------- the catalog
 
 
-@pytest.fixture(scope="module")
-def catalog_matrix() -> Matrix:
-    return {c.id: c.matrix() for c in CONSUMERS}
+def catalog_matrix(*, staging: bool) -> Matrix:
+    return {c.id: c.matrix(staging=staging) for c in CONSUMERS}
 
 
 def grant_differences(synthesized: Matrix, expected: Matrix) -> list[str]:
@@ -122,22 +130,30 @@ def key_arn_import(environment) -> dict[str, list[str]]:
     return {"Fn::GetAtt": [key_id, "Arn"]}
 
 
-def resource_name(resource: Any, tables: dict[str, str], key_import: dict[str, str]) -> str:
+def resource_name(
+    resource: Any, tables: dict[str, str], key_import: dict[str, str], bucket: str | None
+) -> str:
     """A policy Resource as its access-matrix name; anything unexpected fails."""
     if resource == key_import:
         return KMS_KEY
+    if resource == ANY_RESOURCE:
+        return ANY_RESOURCE
     if isinstance(resource, dict) and "Fn::GetAtt" in resource:
         logical_id, attribute = resource["Fn::GetAtt"]
         assert attribute == "Arn"
-        return tables[logical_id]
+        return STAGING_BUCKET if logical_id == bucket else tables[logical_id]
     if isinstance(resource, dict) and "Fn::Join" in resource:
-        delimiter, (table_arn, suffix) = resource["Fn::Join"]
+        delimiter, (base, suffix) = resource["Fn::Join"]
         assert delimiter == ""
+        name = resource_name(base, tables, key_import, bucket)
+        if name == STAGING_BUCKET:
+            assert suffix.startswith("/"), suffix
+            return f"{STAGING_BUCKET}{suffix}"
         if suffix in DERIVED_SUFFIXES:
-            return f"{resource_name(table_arn, tables, key_import)}{suffix}"
+            return f"{name}{suffix}"
         index = re.fullmatch(r"/index/([\w.-]+)", suffix)
         assert index, f"not a named index ARN: {suffix!r}"
-        return f"{resource_name(table_arn, tables, key_import)}/index/{index[1]}"
+        return f"{name}/index/{index[1]}"
     raise AssertionError(f"unexpected policy resource {resource!r}")
 
 
@@ -164,26 +180,42 @@ def placed(environment) -> list[str]:
     return [cid for cid in CONSUMER_IDS if cid in environment.stacks.consumers]
 
 
+def expected_condition(consumer_id: str, name: str, actions: set[str], region: str) -> Any:
+    """The one condition a statement on ``name`` holding ``actions`` may carry."""
+    holder = consumer(consumer_id)
+    if name == KMS_KEY and actions <= set(holder.direct_kms_actions):
+        return None  # ddbctl calls these itself, not through DynamoDB
+    if name in (KMS_KEY, KMS_KEY_VIA_S3):
+        service = "s3" if name == KMS_KEY_VIA_S3 else "dynamodb"
+        return {"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}}
+    leading = {g.leading_keys for g in holder.grants if g.resource == name and g.leading_keys}
+    if leading and actions <= {a for g in holder.grants if g.leading_keys for a in g.actions}:
+        (patterns,) = leading
+        return {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(patterns)}}
+    return None
+
+
 def template_matrix(environment, consumer_id: str) -> dict[str, frozenset[str]]:
     stack_name, _, policy = policy_of(environment, consumer_id)
     assert policy["Type"] == "AWS::IAM::ManagedPolicy"
     tables = table_keys_by_logical_id(environment, stack_name)
     key_import = key_arn_import(environment)
-    via_dynamodb = {
-        "StringEquals": {"kms:ViaService": f"dynamodb.{environment.config.region}.amazonaws.com"}
-    }
+    buckets = environment.resources("AWS::S3::Bucket")
+    bucket = next(iter(buckets), None)
+    region = environment.config.region
     found: dict[str, set[str]] = {}
     for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
         assert set(statement) <= {"Effect", "Action", "Resource", "Condition"}, statement
         assert statement["Effect"] == "Allow"
+        actions = set(listed(statement["Action"]))
+        via_s3 = "s3." in str(statement.get("Condition", {}))
         for resource in listed(statement["Resource"]):
-            name = resource_name(resource, tables, key_import)
-            expected_condition = via_dynamodb if name == KMS_KEY else None
-            direct = set(getattr(consumer(consumer_id), "direct_kms_actions", ()))
-            if name == KMS_KEY and set(listed(statement["Action"])) <= direct:
-                expected_condition = None  # ddbctl calls these itself, not through DynamoDB
-            assert statement.get("Condition") == expected_condition, statement
-            found.setdefault(name, set()).update(listed(statement["Action"]))
+            name = resource_name(resource, tables, key_import, bucket)
+            if name == KMS_KEY and via_s3:
+                name = KMS_KEY_VIA_S3
+            condition = expected_condition(consumer_id, name, actions, region)
+            assert statement.get("Condition") == condition, statement
+            found.setdefault(name, set()).update(actions)
     return {name: frozenset(actions) for name, actions in found.items()}
 
 
@@ -198,11 +230,22 @@ def test_every_consumer_has_a_policy_beside_its_tables(environment):
         assert access.node.scope is application, c.id
 
 
-def test_synthesized_policies_grant_exactly_the_catalog(environment, catalog_matrix):
+def test_synthesized_policies_grant_exactly_the_catalog(environment):
     synthesized = {cid: template_matrix(environment, cid) for cid in placed(environment)}
-    expected = {cid: catalog_matrix[cid] for cid in placed(environment)}
+    matrix = catalog_matrix(staging=environment.config.bulk_load_bucket)
+    expected = {cid: matrix[cid] for cid in placed(environment)}
     assert grant_differences(synthesized, expected) == []
     assert synthesized == expected
+
+
+def test_with_the_staging_bucket_the_policies_grant_exactly_the_catalog_too(
+    staging_bucket_environment,
+):
+    environment = staging_bucket_environment
+    synthesized = {cid: template_matrix(environment, cid) for cid in placed(environment)}
+    matrix = catalog_matrix(staging=True)
+    assert grant_differences(synthesized, {cid: matrix[cid] for cid in placed(environment)}) == []
+    assert synthesized != {cid: catalog_matrix(staging=False)[cid] for cid in placed(environment)}
 
 
 def test_created_roles_trust_the_default_principals_and_hold_only_their_policy(environment):
@@ -271,8 +314,9 @@ def literals(value: Any) -> Iterator[str]:
 
 
 def is_derived_table_arn(resource: Any) -> bool:
-    """``{table ARN}-restored-*`` or ``{table ARN}/backup/*``: the recovery operator's only
-    wildcards, each bound to one table's ARN (a GetAtt), never a bare ``*``."""
+    """A table ARN plus one of the catalog's derived suffixes (``-restored-*``,
+    ``/backup/*``, ``/export/*``, ``/*``): names made at run time under one table, each
+    bound to that table's ARN (a GetAtt), never a bare ``*``."""
     if not isinstance(resource, dict) or "Fn::Join" not in resource:
         return False
     delimiter, parts = resource["Fn::Join"]
@@ -287,7 +331,8 @@ def is_derived_table_arn(resource: Any) -> bool:
 
 def wildcard_findings(template: dict[str, Any]) -> list[str]:
     """Statements with a wildcard action, or `*` as a DynamoDB/KMS resource. The only
-    exemption: a table ARN plus one of the recovery operator's derived suffixes."""
+    exemptions: a table ARN plus one of the catalog's derived suffixes, and `*` alone for
+    an action that takes no resource (``ACCOUNT_ACTIONS``)."""
     findings = []
     for path, statement in statements(template):
         where = f"{path}: {statement}"
@@ -302,6 +347,8 @@ def wildcard_findings(template: dict[str, Any]) -> list[str]:
             touches_data = False
         resources = listed(statement.get("Resource", []))
         resources = [r for r in resources if not is_derived_table_arn(r)]
+        if resources == [ANY_RESOURCE] and set(actions) <= ACCOUNT_ACTIONS:
+            resources = []
         if touches_data and any("*" in text for r in resources for text in literals(r)):
             findings.append(f"wildcard DynamoDB/KMS resource in {where}")
     return findings
@@ -391,7 +438,9 @@ def iam_acknowledgements(scope) -> list[str]:
 def _is_derived_acknowledgement(key: str) -> bool:
     return bool(
         re.fullmatch(
-            r"Annotation::AwsSolutions-IAM5\[Resource::<\w+\.Arn>(-restored-\*|/backup/\*)\]", key
+            r"Annotation::AwsSolutions-IAM5\[Resource::<\w+\.Arn>"
+            r"(-restored-\*|/backup/\*|/export/\*|/\*)\]",
+            key,
         )
     )
 
@@ -468,8 +517,10 @@ def test_analyzer_holds_seed_003s_eight_actions_and_queries_each_index():
 
 
 def test_readers_decrypt_and_writers_also_encrypt():
-    assert consumer("trade-matching-portal").kms_actions == ("kms:Decrypt",)
-    for consumer_id in set(CONSUMER_IDS) - {"trade-matching-portal", "recovery-operator"}:
+    readers = {"trade-matching-portal", "data-reader"}
+    for reader in readers:
+        assert consumer(reader).kms_actions == ("kms:Decrypt",)
+    for consumer_id in set(CONSUMER_IDS) - readers - {"recovery-operator"}:
         assert set(consumer(consumer_id).kms_actions) == {
             "kms:Decrypt",
             "kms:Encrypt",
@@ -541,9 +592,9 @@ def test_existing_role_gets_the_policy_and_no_new_role(adopted):
         assert outputs[f"dev-{c.construct_id}RoleArn"] == role_arn
 
 
-def test_existing_roles_do_not_change_what_is_granted(adopted, catalog_matrix):
+def test_existing_roles_do_not_change_what_is_granted(adopted):
     synthesized = {cid: template_matrix(adopted, cid) for cid in placed(adopted)}
-    expected = {cid: catalog_matrix[cid] for cid in placed(adopted)}
+    expected = {cid: catalog_matrix(staging=False)[cid] for cid in placed(adopted)}
     assert grant_differences(synthesized, expected) == []
 
 

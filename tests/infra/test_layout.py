@@ -35,9 +35,9 @@ def test_the_tree_shows_each_application_and_part(environment):
     assert expected <= children
 
 
-def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loader():
+def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loaders():
     """``bulk_load_bucket: true`` adds the staging bucket beside the key, and only the
-    migration operator's policy names it."""
+    policies of the two operators that bulk-load (migration, recovery) name it."""
     import aws_cdk as cdk
 
     from compliance import DataLayerChecks
@@ -63,4 +63,4 @@ def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loade
             template["Resources"][parts.stack.get_logical_id(access.policy.node.default_child)]
         )
     }
-    assert naming == {"profile-migration-operator"}
+    assert naming == {"profile-migration-operator", "recovery-operator"}

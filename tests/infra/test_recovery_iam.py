@@ -17,6 +17,8 @@ import catalog
 from catalog.access import CONTROL_PLANE_ACTIONS, KMS_KEY
 from catalog.consumers import (
     BACKUP_SUFFIX,
+    DATA_READER,
+    DEPLOYMENT_VERIFIER,
     RECOVERY_OPERATOR,
     RESTORED_SUFFIX,
     spanning,
@@ -168,8 +170,12 @@ def test_the_wildcard_scan_still_flags_a_bare_restored_wildcard():
     assert len(wildcard_findings(template)) == 1
 
 
-def test_it_is_the_only_consumer_that_spans_every_application():
-    assert spanning() == (RECOVERY_OPERATOR,)
+def test_only_the_operator_roles_span_every_application():
+    assert {c.id for c in spanning()} == {
+        RECOVERY_OPERATOR.id,
+        DATA_READER.id,
+        DEPLOYMENT_VERIFIER.id,
+    }
 
 
 # ------------------------------------------- wired into the environment's stack

@@ -422,9 +422,7 @@ def test_every_command_that_reaches_aws_has_a_case_and_every_case_a_command():
     assert len({case.name for case in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize(
-    "usage", sorted({case.usage for case in CASES}), ids=str
-)
+@pytest.mark.parametrize("usage", sorted({case.usage for case in CASES}), ids=str)
 def test_the_documented_role_allows_every_call_the_command_makes(usage, policies, tmp_path_factory):
     """Each role the docs name for ``usage`` allows every call of each of its cases; with
     any one needed action struck from the role, the check names that action."""

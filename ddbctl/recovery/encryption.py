@@ -32,7 +32,10 @@ def kms_client(*, region: str, endpoint_url: str | None) -> Any:
 
 
 # Where the local rehearsal of a restore runs: DynamoDB Local has neither KMS nor restores.
-LOCAL_REHEARSAL = "to rehearse locally, run `ddbctl local up --backend moto`, which creates it"
+LOCAL_REHEARSAL = (
+    "to rehearse locally, run `ddbctl local up --env {environment} --backend moto`, which "
+    "creates it"
+)
 
 
 def resolve_key_arn(kms: Any, *, environment: str, given: str | None, local: bool = False) -> str:
@@ -43,7 +46,7 @@ def resolve_key_arn(kms: Any, *, environment: str, given: str | None, local: boo
     try:
         return kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]
     except (ClientError, BotoCoreError) as error:
-        hint = f"; {LOCAL_REHEARSAL}" if local else ""
+        hint = f"; {LOCAL_REHEARSAL.format(environment=environment)}" if local else ""
         raise CliError(
             f"cannot find the {environment} data key through {alias} ({error}): "
             f"pass its ARN with --kms-key{hint}"

@@ -53,6 +53,10 @@ class FakeBulkPut:
                 "ResponseMetadata": {"HTTPStatusCode": 400},
             }
 
+    def start(self, params: dict[str, Any]) -> dict[str, Any]:
+        """StartBulkPutItems, called directly: an operation that exists before a command."""
+        return self._StartBulkPutItems(params)
+
     def _StartBulkPutItems(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         token = params.get("ClientToken", str(uuid.uuid4()))
         if token in self._by_token:

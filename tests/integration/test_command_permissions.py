@@ -167,7 +167,7 @@ def _backup(world: World) -> str:
 
 def _started_bulk(world: World, table: str = "dev-agent-profiles") -> str:
     """A bulk operation on ``table``, started outside the recording."""
-    answer = world.bulk._StartBulkPutItems(
+    answer = world.bulk.start(
         {
             "TableName": table,
             "InputS3Configuration": {"S3Bucket": BUCKET, "S3KeyPrefix": "none/data/"},

@@ -3,6 +3,9 @@ rehearses locally exactly as the docs type it: no ``--kms-key``."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import boto3
 import pytest
 
@@ -11,14 +14,29 @@ from ddbctl.cli import main
 from ddbctl.local_server import free_port
 
 
+@pytest.fixture(scope="module")
+def _server(tmp_path_factory):
+    """One ``local up --backend moto`` for the module (a start costs about 1.5 s), with a
+    state directory of its own; what ``up`` printed is kept for the first test."""
+    state = str(tmp_path_factory.mktemp("moto-state"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DDBCTL_STATE_DIR", state)
+        port = free_port()
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert main(["local", "up", "--port", str(port), "--backend", "moto"]) == 0
+        try:
+            yield f"http://127.0.0.1:{port}", port, printed.getvalue(), state
+        finally:
+            main(["local", "down", "--port", str(port)])
+
+
 @pytest.fixture
-def moto_up(capsys):
-    port = free_port()
-    assert main(["local", "up", "--port", str(port), "--backend", "moto"]) == 0
-    try:
-        yield f"http://127.0.0.1:{port}", port, capsys.readouterr().out
-    finally:
-        main(["local", "down", "--port", str(port)])
+def moto_up(_server, monkeypatch):
+    """The module's server, with ddbctl's state directory pointing at its record."""
+    endpoint, port, printed, state = _server
+    monkeypatch.setenv("DDBCTL_STATE_DIR", state)
+    return endpoint, port, printed
 
 
 def test_restore_latest_works_with_no_kms_key_after_local_up(moto_up, capsys):
@@ -42,4 +60,7 @@ def test_without_the_alias_a_local_restore_says_how_to_get_it(moto_up, capsys):
     argv = ["restore", "--env", "dev", "--table", "agent-profiles", "--latest"]
     assert main([*argv, "--endpoint-url", endpoint]) == 1
     (line,) = capsys.readouterr().err.splitlines()
-    assert "pass its ARN with --kms-key; to rehearse locally, run `ddbctl local up" in line
+    assert line.endswith(
+        "pass its ARN with --kms-key; to rehearse locally, run `ddbctl local up --env dev "
+        "--backend moto`, which creates it"
+    )

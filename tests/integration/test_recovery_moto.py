@@ -353,7 +353,10 @@ def test_a_missing_key_alias_names_kms_key(endpoint, capsys):
     assert main(["restore", "--env", "staging", "--endpoint-url", endpoint, *argv]) == 1
     err = capsys.readouterr().err
     assert "cannot find the staging data key through alias/staging-dynamodb-data" in err
-    assert err.endswith(": pass its ARN with --kms-key\n")
+    assert err.endswith(
+        ": pass its ARN with --kms-key; to rehearse locally, run `ddbctl local up --env "
+        "staging --backend moto`, which creates it\n"
+    )
 
 
 def test_adopt_plan_without_a_lock_entry_names_make_lock(endpoint, tmp_path, capsys):

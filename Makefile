@@ -55,11 +55,20 @@ infra: setup
 integration: setup scan-setup
 	$(PYTEST) -n 2 tests/integration
 
-# All three tiers, then the gates CI enforces on what `cdk synth` writes: one synth
+# All three tiers, and the gates CI enforces on what `cdk synth` writes: one synth
 # serves the lock check, the budget and the scan, so they judge the same templates.
+# Two steps run at a time: the infra tier is one process, and the unit tier, synth and
+# the gates use the core it leaves. The integration tier starts after the infra tier
+# (it reads the templates that tier leaves), the gates after synth. -O prints each
+# step's output whole when it ends; any step failing fails `make test`.
 test: setup scan-setup
-	$(MAKE) --no-print-directory unit infra integration
-	$(MAKE) --no-print-directory synth
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target unit integration-after-infra gates
+
+.PHONY: integration-after-infra gates
+integration-after-infra: infra
+	$(MAKE) --no-print-directory integration
+
+gates: synth
 	$(PYTHON) -m ddbctl check-changes --strict --cdk-out 'cdk.out.{env}'
 	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
 	scripts/scan.sh $(ENVIRONMENTS)

@@ -123,20 +123,25 @@ def test_ci_runs_setup_lint_and_tests_which_synth_and_scan():
     called = [t for step in steps(workflow) for t in make_targets_called(step.get("run", ""))]
     assert called == ["setup", "lint", "test"]
     assert workflow["permissions"] == {"contents": "read"}
-    # `make test` is what .ci/run calls too: it must check the lock and scan the synth.
-    test_rule = makefile_rule("test")
-    lines = [line.strip() for line in test_rule.splitlines()[1:]]
+    # `make test` is what .ci/run calls too: it must run every tier, check the lock and
+    # scan the synth.
+    (goals,) = [line.split() for line in makefile_rule("test").splitlines() if "$(MAKE)" in line]
+    assert {"unit", "integration-after-infra", "gates"} <= set(goals)
+    after_infra = makefile_rule("integration-after-infra").splitlines()
+    assert "infra" in after_infra[0].split()  # the templates the integration tier reads
+    assert "$(MAKE) --no-print-directory integration" in after_infra[1]
+    gates = makefile_rule("gates").splitlines()
+    assert "synth" in gates[0].split()  # the lock check, budget and scan read the fresh synth
+    lines = [line.strip() for line in gates[1:]]
     order = [
         next(i for i, line in enumerate(lines) if needle in line)
         for needle in (
-            "unit infra integration",
-            "synth",
             "-m ddbctl check-changes --strict",
             "-m ddbctl cost --check-budget",
             "scan.sh",
         )
     ]
-    assert order == sorted(order)  # the lock check, budget and scan read the fresh synth
+    assert order == sorted(order)
     for tier in ("unit", "infra", "integration"):
         assert f"tests/{tier}" in makefile_rule(tier)
     assert "synth" in makefile_rule("scan").splitlines()[0]

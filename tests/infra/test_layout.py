@@ -35,24 +35,23 @@ def test_the_tree_shows_each_application_and_part(environment):
     assert expected <= children
 
 
-def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loaders():
+def test_a_bulk_load_bucket_joins_the_stack_nag_clean_and_reaches_only_the_loaders(
+    staging_bucket_environment,
+):
     """``bulk_load_bucket: true`` adds the staging bucket beside the key, and only the
     policies of the two operators that bulk-load (migration, recovery) name it."""
     import aws_cdk as cdk
 
     from compliance import DataLayerChecks
-    from settings import load_environment
-    from stacks.environment import BULK_LOAD_ID, add_environment
+    from stacks.environment import BULK_LOAD_ID
     from tests.infra.test_nag import violations
 
-    config = load_environment(
-        "staging", {"staging": {"account": "123456789012", "bulk_load_bucket": True}}
-    )
-    parts = add_environment(cdk.App(), config=config)
+    parts, config = staging_bucket_environment.stacks, staging_bucket_environment.config
     assert parts.bulk_load is not None
     assert parts.bulk_load.node.path == f"{parts.stack.stack_name}/{BULK_LOAD_ID}"
     assert violations(parts.stack) == []
-    assert violations(parts.stack, DataLayerChecks(protected=True, require_backup=True)) == []
+    pack = DataLayerChecks(protected=config.protected, require_backup=config.backup_enabled)
+    assert violations(parts.stack, pack) == []
     template = cdk.assertions.Template.from_stack(parts.stack).to_json()
     bucket_id = parts.stack.get_logical_id(parts.bulk_load.bucket.node.default_child)
     naming = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from settings import ENVIRONMENT_NAMES, load_from_cdk_json
@@ -18,3 +20,11 @@ def environment(request: pytest.FixtureRequest) -> EnvironmentTemplates:
         request.param, build=lambda: synthesize(config).templates
     )
     return EnvironmentTemplates(config=config, templates=templates)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that read templates go last: `make test` runs this tier beside the infra
+    tier, whose synth caches the templates meanwhile (a worker that finds no entry
+    synthesizes it itself, at the cost of a jsii kernel)."""
+    here = Path(__file__).parent
+    items.sort(key=lambda item: here in item.path.parents and "environment" in item.fixturenames)

@@ -57,17 +57,13 @@ integration: setup scan-setup
 
 # All three tiers, and the gates CI enforces on what `cdk synth` writes: one synth
 # serves the lock check, the budget and the scan, so they judge the same templates.
-# Two steps run at a time: the infra tier is one process, and the unit tier, synth and
-# the gates use the core it leaves. The integration tier starts after the infra tier
-# (it reads the templates that tier leaves), the gates after synth. -O prints each
-# step's output whole when it ends; any step failing fails `make test`.
+# The steps run side by side, since the infra tier is one process and the scan mostly
+# one too; the gates start once synth is done. -O prints each step's output whole when
+# it ends; any step failing fails `make test`.
 test: setup scan-setup
-	$(MAKE) --no-print-directory --jobs=2 --output-sync=target unit integration-after-infra gates
+	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates
 
-.PHONY: integration-after-infra gates
-integration-after-infra: infra
-	$(MAKE) --no-print-directory integration
-
+.PHONY: gates
 gates: synth
 	$(PYTHON) -m ddbctl check-changes --strict --cdk-out 'cdk.out.{env}'
 	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'

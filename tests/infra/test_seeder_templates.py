@@ -17,7 +17,7 @@ from ddbio.seeding import PROPERTY_HASH, PROPERTY_TABLES, handle_event, sample_d
 from settings import load_environment
 from stacks.environment import SAMPLE_DATA_ID, add_environment
 from tests.infra.test_nag import acknowledgements
-from tests.infra.test_settings import BASE, run_app
+from tests.infra.test_settings import BASE, app_exit
 from tests.unit.test_seeder_handler import contents, stringify_scalars
 
 CUSTOM = "Custom::SampleData"
@@ -75,11 +75,10 @@ def test_seeding_follows_config_not_environment_name():
     assert add_environment(cdk.App(), config=dev).sample_data is None
 
 
-def test_prod_with_seeding_fails_synth_with_one_line(tmp_path):
+def test_prod_with_seeding_fails_synth_with_one_line(tmp_path, monkeypatch, capsys):
     environments = {"prod": {**BASE, "seed_sample_data": True}}
-    result = run_app({"env": "prod", "environments": environments}, tmp_path)
-    assert result.returncode != 0
-    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+    message = app_exit({"env": "prod", "environments": environments}, tmp_path, monkeypatch, capsys)
+    assert [line for line in message.splitlines() if line.strip()] == [
         'error: prod never gets sample data: remove "seed_sample_data" from prod in cdk.json'
     ]
 

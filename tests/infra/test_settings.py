@@ -138,12 +138,11 @@ def test_unreadable_cdk_json_is_one_line(tmp_path):
         load_from_cdk_json("dev", path=broken)
 
 
-def run_app(context: dict, tmp_path, *, code: str | None = None):
-    """app.py in a child process (the jsii kernel reads context when it starts); ``code``
-    runs instead of the file, to prepare something first."""
+def run_app(context: dict, tmp_path):
+    """app.py in a child process (the jsii kernel reads context when it starts)."""
     env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
     return subprocess.run(
-        [sys.executable, "app.py"] if code is None else [sys.executable, "-c", code],
+        [sys.executable, "app.py"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -151,6 +150,24 @@ def run_app(context: dict, tmp_path, *, code: str | None = None):
         timeout=120,
         check=False,
     )
+
+
+def app_exit(context: dict, tmp_path, monkeypatch, capsys) -> str:
+    """What app.py exits with, run in this process on the context the CDK CLI hands it:
+    the one stderr line its process prints. The kernel already runs here, so the context
+    goes to the App app.py makes (the kernel reads CDK_CONTEXT_JSON only when it starts);
+    test_app_rejects_unknown_environment_with_one_line keeps the child-process path."""
+    import aws_cdk as cdk
+
+    import app
+
+    make_app = cdk.App
+    monkeypatch.setattr(cdk, "App", lambda: make_app(context=context, outdir=str(tmp_path)))
+    with pytest.raises(SystemExit) as stopped:
+        app.main()
+    assert capsys.readouterr().err == ""  # nothing printed besides the exit message
+    assert isinstance(stopped.value.code, str)  # exit status 1, and this message on stderr
+    return stopped.value.code
 
 
 def test_app_rejects_unknown_environment_with_one_line(tmp_path):
@@ -163,12 +180,11 @@ def test_app_rejects_unknown_environment_with_one_line(tmp_path):
     ]
 
 
-def test_app_rejects_destroy_in_prod_with_one_line(tmp_path):
+def test_app_rejects_destroy_in_prod_with_one_line(tmp_path, monkeypatch, capsys):
     environments = {"prod": {**BASE, "removal_policy": "destroy", "deletion_protection": False}}
-    result = run_app({"env": "prod", "environments": environments}, tmp_path)
-    assert result.returncode != 0
-    assert result.stderr.strip().count("\n") == 0
-    assert 'set "removal_policy": "retain" for prod' in result.stderr
+    message = app_exit({"env": "prod", "environments": environments}, tmp_path, monkeypatch, capsys)
+    assert message.strip().count("\n") == 0
+    assert 'set "removal_policy": "retain" for prod' in message
 
 
 def test_cdk_cli_synth_with_unknown_env_names_the_valid_ones(tmp_path):
@@ -187,21 +203,20 @@ def test_cdk_cli_synth_with_unknown_env_names_the_valid_ones(tmp_path):
     )
 
 
-def test_app_reports_sample_data_that_does_not_fit_in_one_line(tmp_path):
+def test_app_reports_sample_data_that_does_not_fit_in_one_line(tmp_path, monkeypatch, capsys):
     """A bad sample item fails synth with a line naming it, not a traceback."""
-    code = (
-        "from catalog import samples; from ddbio import seeding\n"
-        "bad = dict(samples.SAMPLES)\n"
-        "bad['OpportunitySessions'] = "
-        "({**samples.SAMPLES['OpportunitySessions'][0], 'estimatedARR': '180000'},)\n"
-        "seeding.build_properties.__kwdefaults__['samples'] = bad\n"
-        "import app; app.main()\n"
+    from catalog import samples
+    from ddbio import seeding
+
+    bad = dict(samples.SAMPLES)
+    bad["OpportunitySessions"] = (
+        {**samples.SAMPLES["OpportunitySessions"][0], "estimatedARR": "180000"},
     )
+    monkeypatch.setitem(seeding.build_properties.__kwdefaults__, "samples", bad)
     environments = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"]
-    result = run_app({"env": "dev", "environments": environments}, tmp_path, code=code)
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
+    message = app_exit({"env": "dev", "environments": environments}, tmp_path, monkeypatch, capsys)
+    lines = [line for line in message.splitlines() if line.strip()]
+    assert len(lines) == 1, message
     assert lines[0].startswith("error: 1 sample data problem(s): OpportunitySessions[0]: ")
     assert "'estimatedARR' must be N" in lines[0]
     assert lines[0].endswith("(fix catalog/samples/)")

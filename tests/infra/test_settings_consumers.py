@@ -6,7 +6,7 @@ import pytest
 
 from catalog.consumers import CONSUMER_IDS
 from settings import ConfigError, load_environment
-from tests.infra.test_settings import BASE, run_app
+from tests.infra.test_settings import BASE, app_exit
 
 ACCOUNT = BASE["account"]
 
@@ -103,10 +103,9 @@ def test_invalid_consumer_settings_fail_with_one_line(consumers, message):
     assert "\n" not in text
 
 
-def test_app_rejects_an_unknown_consumer_with_one_line(tmp_path):
+def test_app_rejects_an_unknown_consumer_with_one_line(tmp_path, monkeypatch, capsys):
     environments = {"dev": {**BASE, "consumers": {"portal": {}}}}
-    result = run_app({"env": "dev", "environments": environments}, tmp_path)
-    assert result.returncode != 0
-    assert result.stderr.strip().splitlines() == [
+    message = app_exit({"env": "dev", "environments": environments}, tmp_path, monkeypatch, capsys)
+    assert message.strip().splitlines() == [
         "error: consumers has unknown consumer 'portal'; valid ids: " + ", ".join(CONSUMER_IDS)
     ]

@@ -87,12 +87,12 @@ def test_ddbctl_refuses_the_same_config(tmp_path, monkeypatch, capsys):
         assert "dev and prod both name a table 'agent-profiles'" in err
 
 
-def test_synth_fails_in_one_line(tmp_path):
-    from tests.infra.test_settings import run_app
+def test_synth_fails_in_one_line(tmp_path, monkeypatch, capsys):
+    from tests.infra.test_settings import app_exit
 
     adopt = {"table_names": {"agent-profiles": "agent-profiles"}}
-    result = run_app({"env": "dev", "environments": environments(dev=adopt, prod=adopt)}, tmp_path)
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
+    context = {"env": "dev", "environments": environments(dev=adopt, prod=adopt)}
+    message = app_exit(context, tmp_path, monkeypatch, capsys)
+    lines = [line for line in message.splitlines() if line.strip()]
+    assert len(lines) == 1, message
     assert lines[0].startswith("error: dev and prod both name a table 'agent-profiles'")

@@ -46,8 +46,10 @@ synth: setup
 # process so each environment is synthesized once; integration: DynamoDB Local, moto
 # server, the scanners (scan-setup first, so their self-tests run rather than skip).
 PYTEST := $(PYTHON) -m pytest -q
+# Two workers on its own; `make test` runs it in one process, beside the other steps.
+UNIT_WORKERS := 2
 unit: setup
-	$(PYTEST) -n 2 tests/unit
+	$(PYTEST) -n $(UNIT_WORKERS) tests/unit
 
 infra: setup
 	$(PYTEST) tests/infra
@@ -61,7 +63,8 @@ integration: setup scan-setup
 # one too; the gates start once synth is done. -O prints each step's output whole when
 # it ends; any step failing fails `make test`.
 test: setup scan-setup
-	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates
+	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates \
+	  UNIT_WORKERS=0
 
 .PHONY: gates
 gates: synth

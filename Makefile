@@ -6,6 +6,11 @@ PYTHON := $(VENV)/bin/python
 ENVIRONMENTS := dev staging prod
 # Node 22 from node_modules first: the machine's Node 20 is end-of-life for jsii.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+# Bytecode caches on even where the environment turns them off: otherwise every pytest
+# worker, ddbctl and app.py process compiles the sources again (and pytest rewrites the
+# tests). __pycache__/ is git-ignored, and neither the template cache's digest nor the
+# seeder's asset reads it.
+unexport PYTHONDONTWRITEBYTECODE
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed

@@ -6,6 +6,11 @@ PYTHON := $(VENV)/bin/python
 ENVIRONMENTS := dev staging prod
 # Node 22 from node_modules first: the machine's Node 20 is end-of-life for jsii.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+# Bytecode caches on even where the environment turns them off: otherwise every pytest
+# worker, ddbctl and app.py process compiles the sources again (and pytest rewrites the
+# tests). __pycache__/ is git-ignored, and neither the template cache's digest nor the
+# seeder's asset reads it.
+unexport PYTHONDONTWRITEBYTECODE
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -46,8 +51,10 @@ synth: setup
 # process so each environment is synthesized once; integration: DynamoDB Local, moto
 # server, the scanners (scan-setup first, so their self-tests run rather than skip).
 PYTEST := $(PYTHON) -m pytest -q
+# Two workers on its own; `make test` runs it in one process, beside the other steps.
+UNIT_WORKERS := 2
 unit: setup
-	$(PYTEST) -n 2 tests/unit
+	$(PYTEST) -n $(UNIT_WORKERS) tests/unit
 
 infra: setup
 	$(PYTEST) tests/infra
@@ -61,7 +68,8 @@ integration: setup scan-setup
 # one too; the gates start once synth is done. -O prints each step's output whole when
 # it ends; any step failing fails `make test`.
 test: setup scan-setup
-	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates
+	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates \
+	  UNIT_WORKERS=0
 
 .PHONY: gates
 gates: synth

@@ -53,9 +53,16 @@ def endpoint(_moto_server):
     create_environment_tables(client, config)
     seed_environment(client=client, config=config)
     ensure_data_key(boto3.client("kms", **options), environment="dev")  # as `local up` does
-    for n in range(EXTRA_PROFILES):
-        item = {"id": {"S": f"extra-{n:03d}"}, "job": {"S": "plumber"}, "n": {"N": str(n)}}
-        client.put_item(TableName=SOURCE, Item={**item, "location_city": {"S": "Lyon"}})
+    extra = [
+        {"id": {"S": f"extra-{n:03d}"}, "job": {"S": "plumber"}, "n": {"N": str(n)}}
+        for n in range(EXTRA_PROFILES)
+    ]
+    for start in range(0, EXTRA_PROFILES, 25):  # 25 a batch; moto leaves none unprocessed
+        puts = [
+            {"PutRequest": {"Item": {**item, "location_city": {"S": "Lyon"}}}}
+            for item in extra[start : start + 25]
+        ]
+        client.batch_write_item(RequestItems={SOURCE: puts})
     return url
 
 

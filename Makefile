@@ -48,8 +48,9 @@ synth: setup
 	done; status=0; for pid in "$${pids[@]}"; do wait $$pid || status=1; done; exit $$status
 
 # Tests in tiers. unit: no synth, no server; infra: synth, cdk-nag, snapshots, in one
-# process so each environment is synthesized once; integration: DynamoDB Local, moto
-# server, the scanners (scan-setup first, so their self-tests run rather than skip).
+# process so each environment is synthesized once for the tests (and once more into
+# cdk.out.<env>/, as `cdk synth` writes it); integration: DynamoDB Local, moto server,
+# the scanners (scan-setup first, so their self-tests run rather than skip).
 PYTEST := $(PYTHON) -m pytest -q
 # Two workers on its own; `make test` runs it in one process, beside the other steps.
 UNIT_WORKERS := 2
@@ -62,17 +63,18 @@ infra: setup
 integration: setup scan-setup
 	$(PYTEST) -n 2 tests/integration
 
-# All three tiers, and the gates CI enforces on what `cdk synth` writes: one synth
-# serves the lock check, the budget and the scan, so they judge the same templates.
-# The steps run side by side, since the infra tier is one process and the scan mostly
-# one too; the gates start once synth is done. -O prints each step's output whole when
-# it ends; any step failing fails `make test`.
+# All three tiers, and the gates CI enforces on each environment's cloud assembly: the
+# infra tier writes them into cdk.out.<env>/ as `make synth` would (its kernel is warm;
+# tests/infra/test_cdk_synth_cli.py runs the CLI and finds the same files), and the lock
+# check, the budget and the scan judge those. The steps run side by side, the unit tier
+# in one process: the infra tier is one process, and the scan mostly one. -O prints each
+# step's output whole when it ends; any step failing fails `make test`.
 test: setup scan-setup
 	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates \
 	  UNIT_WORKERS=0
 
 .PHONY: gates
-gates: synth
+gates: infra
 	$(PYTHON) -m ddbctl check-changes --strict --cdk-out 'cdk.out.{env}'
 	$(PYTHON) -m ddbctl cost --check-budget --cdk-out 'cdk.out.{env}'
 	scripts/scan.sh $(ENVIRONMENTS)

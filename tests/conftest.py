@@ -133,6 +133,16 @@ def staging_bucket_environment() -> Synthesized:
     return synthesized
 
 
+@pytest.fixture(scope="session")
+def assemblies() -> dict[str, Path]:
+    """Every environment's cloud assembly in cdk.out.<env>/, written as `make synth` writes
+    it (app.py's main() on the CLI's context, in this process's kernel): the assemblies
+    `make test`'s lock, budget and scan gates judge."""
+    from tests.app_in_process import write_assembly
+
+    return {name: write_assembly(name, ROOT / f"cdk.out.{name}") for name in ENVIRONMENT_NAMES}
+
+
 def dump(template: dict[str, Any]) -> str:
     return json.dumps(template, indent=1, sort_keys=True)
 

@@ -75,9 +75,9 @@ def test_seeding_follows_config_not_environment_name():
     assert add_environment(cdk.App(), config=dev).sample_data is None
 
 
-def test_prod_with_seeding_fails_synth_with_one_line(tmp_path, monkeypatch, capsys):
+def test_prod_with_seeding_fails_synth_with_one_line(tmp_path, capsys):
     environments = {"prod": {**BASE, "seed_sample_data": True}}
-    message = app_exit({"env": "prod", "environments": environments}, tmp_path, monkeypatch, capsys)
+    message = app_exit({"env": "prod", "environments": environments}, tmp_path, capsys)
     assert [line for line in message.splitlines() if line.strip()] == [
         'error: prod never gets sample data: remove "seed_sample_data" from prod in cdk.json'
     ]

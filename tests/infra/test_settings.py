@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from settings import ConfigError, load_environment, load_from_cdk_json
+from tests.app_in_process import app_given
 from tests.conftest import ROOT
 from tests.settings_blocks import BASE, load, one_line_error
 
@@ -152,18 +153,13 @@ def run_app(context: dict, tmp_path):
     )
 
 
-def app_exit(context: dict, tmp_path, monkeypatch, capsys) -> str:
-    """What app.py exits with, run in this process on the context the CDK CLI hands it:
-    the one stderr line its process prints. The kernel already runs here, so the context
-    goes to the App app.py makes (the kernel reads CDK_CONTEXT_JSON only when it starts);
-    test_app_rejects_unknown_environment_with_one_line keeps the child-process path."""
-    import aws_cdk as cdk
-
+def app_exit(context: dict, tmp_path, capsys) -> str:
+    """What app.py exits with, run in this process on ``context``: the one stderr line its
+    process prints. test_app_rejects_unknown_environment_with_one_line keeps the
+    child-process path."""
     import app
 
-    make_app = cdk.App
-    monkeypatch.setattr(cdk, "App", lambda: make_app(context=context, outdir=str(tmp_path)))
-    with pytest.raises(SystemExit) as stopped:
+    with app_given(context, tmp_path), pytest.raises(SystemExit) as stopped:
         app.main()
     assert capsys.readouterr().err == ""  # nothing printed besides the exit message
     assert isinstance(stopped.value.code, str)  # exit status 1, and this message on stderr
@@ -180,9 +176,9 @@ def test_app_rejects_unknown_environment_with_one_line(tmp_path):
     ]
 
 
-def test_app_rejects_destroy_in_prod_with_one_line(tmp_path, monkeypatch, capsys):
+def test_app_rejects_destroy_in_prod_with_one_line(tmp_path, capsys):
     environments = {"prod": {**BASE, "removal_policy": "destroy", "deletion_protection": False}}
-    message = app_exit({"env": "prod", "environments": environments}, tmp_path, monkeypatch, capsys)
+    message = app_exit({"env": "prod", "environments": environments}, tmp_path, capsys)
     assert message.strip().count("\n") == 0
     assert 'set "removal_policy": "retain" for prod' in message
 
@@ -214,7 +210,7 @@ def test_app_reports_sample_data_that_does_not_fit_in_one_line(tmp_path, monkeyp
     )
     monkeypatch.setitem(seeding.build_properties.__kwdefaults__, "samples", bad)
     environments = json.loads((ROOT / "cdk.json").read_text())["context"]["environments"]
-    message = app_exit({"env": "dev", "environments": environments}, tmp_path, monkeypatch, capsys)
+    message = app_exit({"env": "dev", "environments": environments}, tmp_path, capsys)
     lines = [line for line in message.splitlines() if line.strip()]
     assert len(lines) == 1, message
     assert lines[0].startswith("error: 1 sample data problem(s): OpportunitySessions[0]: ")

@@ -103,9 +103,9 @@ def test_invalid_consumer_settings_fail_with_one_line(consumers, message):
     assert "\n" not in text
 
 
-def test_app_rejects_an_unknown_consumer_with_one_line(tmp_path, monkeypatch, capsys):
+def test_app_rejects_an_unknown_consumer_with_one_line(tmp_path, capsys):
     environments = {"dev": {**BASE, "consumers": {"portal": {}}}}
-    message = app_exit({"env": "dev", "environments": environments}, tmp_path, monkeypatch, capsys)
+    message = app_exit({"env": "dev", "environments": environments}, tmp_path, capsys)
     assert message.strip().splitlines() == [
         "error: consumers has unknown consumer 'portal'; valid ids: " + ", ".join(CONSUMER_IDS)
     ]

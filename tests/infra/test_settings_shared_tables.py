@@ -87,12 +87,12 @@ def test_ddbctl_refuses_the_same_config(tmp_path, monkeypatch, capsys):
         assert "dev and prod both name a table 'agent-profiles'" in err
 
 
-def test_synth_fails_in_one_line(tmp_path, monkeypatch, capsys):
+def test_synth_fails_in_one_line(tmp_path, capsys):
     from tests.infra.test_settings import app_exit
 
     adopt = {"table_names": {"agent-profiles": "agent-profiles"}}
     context = {"env": "dev", "environments": environments(dev=adopt, prod=adopt)}
-    message = app_exit(context, tmp_path, monkeypatch, capsys)
+    message = app_exit(context, tmp_path, capsys)
     lines = [line for line in message.splitlines() if line.strip()]
     assert len(lines) == 1, message
     assert lines[0].startswith("error: dev and prod both name a table 'agent-profiles'")

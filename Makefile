@@ -60,9 +60,8 @@ unit: setup
 infra: setup
 	$(PYTEST) tests/infra
 
-# loadgroup: a module marked xdist_group runs on one worker (its cached recordings with it).
 integration: setup scan-setup
-	$(PYTEST) -n 2 --dist loadgroup tests/integration
+	$(PYTEST) -n 2 tests/integration
 
 # All three tiers, and the gates CI enforces on each environment's cloud assembly: the
 # infra tier writes them into cdk.out.<env>/ as `make synth` would (its kernel is warm;

@@ -39,10 +39,6 @@ from tests.iam.policy import (
     role_policy,
 )
 
-# One worker runs the module: each case is recorded once per process, and the
-# reverse check reuses the recordings the per-command tests made.
-pytestmark = pytest.mark.xdist_group("command-permissions")
-
 
 @pytest.fixture(scope="module")
 def dev_templates() -> dict:

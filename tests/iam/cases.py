@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import io
+import os
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from ddbctl.cli import main
 from ddbctl.environment_tables import create_environment_tables
 from ddbctl.seeding import seed_environment
 from settings import load_from_cdk_json
-from tests.iam.calls import Account, Call, recording, requirements, restored_base, session
+from tests.iam.calls import Account, recording, requirements, restored_base, session
 from tests.iam.fake_bulk import FakeBulkPut
 from tests.iam.moto_fidelity import behave_like_dynamodb
 from tests.iam.policy import Policy, Requirement
@@ -324,7 +327,7 @@ class Recorded:
 
     code: int
     err: str
-    calls: tuple[Call, ...]
+    calls: tuple[str, ...]  # "service:Operation", in order
     required: tuple[Requirement, ...]
 
 
@@ -332,28 +335,46 @@ _RECORDINGS: dict[str, Recorded] = {}
 
 
 def recorded(case: Case, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
-    """Run ``case`` once per process, in a dev environment of its own, recording its calls."""
-    if case.name not in _RECORDINGS:
-        with dev_environment(tmp_path_factory.mktemp(case.name)) as world:
-            argv = case.argv(world)  # setup calls happen here, before the recording
-            lines = argv if isinstance(argv[0], list) else [argv]
-            with recording() as calls, contextlib.redirect_stderr(io.StringIO()) as err:
-                world.bulk.install(boto3.DEFAULT_SESSION)
-                with contextlib.redirect_stdout(io.StringIO()):
-                    code = max(main(line) for line in lines)
-            account = world.account()
-            required = dict.fromkeys(
-                _canonical_key(r, world.key_arn)
-                for call in calls
-                for r in requirements(call, account)
-            )
-        _RECORDINGS[case.name] = Recorded(
-            code=code,
-            err=err.getvalue(),
-            calls=tuple(calls),
-            required=tuple(required),
+    """Run ``case`` once per test run, in a dev environment of its own, recording its calls.
+
+    Under xdist the workers of one run share a base directory: the first worker to need a
+    case records it there, and the others read that recording instead of running it again.
+    """
+    if case.name in _RECORDINGS:
+        return _RECORDINGS[case.name]
+    shared = tmp_path_factory.getbasetemp().parent / "command-recordings"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _RECORDINGS[case.name] = _record(case, tmp_path_factory)
+        return _RECORDINGS[case.name]
+    shared.mkdir(exist_ok=True)
+    entry = shared / f"{case.name}.pickle"
+    with (shared / f"{case.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if entry.is_file():
+            run = pickle.loads(entry.read_bytes())  # noqa: S301 - written by this run
+        else:
+            run = _record(case, tmp_path_factory)
+            partial = entry.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(run))
+            partial.replace(entry)
+    _RECORDINGS[case.name] = run
+    return run
+
+
+def _record(case: Case, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    with dev_environment(tmp_path_factory.mktemp(case.name)) as world:
+        argv = case.argv(world)  # setup calls happen here, before the recording
+        lines = argv if isinstance(argv[0], list) else [argv]
+        with recording() as calls, contextlib.redirect_stderr(io.StringIO()) as err:
+            world.bulk.install(boto3.DEFAULT_SESSION)
+            with contextlib.redirect_stdout(io.StringIO()):
+                code = max(main(line) for line in lines)
+        account = world.account()
+        required = dict.fromkeys(
+            _canonical_key(r, world.key_arn) for call in calls for r in requirements(call, account)
         )
-    return _RECORDINGS[case.name]
+    names = tuple(str(call) for call in calls)  # a call's parameters may hold open streams
+    return Recorded(code=code, err=err.getvalue(), calls=names, required=tuple(required))
 
 
 def _canonical_key(requirement: Requirement, key_arn: str) -> Requirement:

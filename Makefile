@@ -63,12 +63,12 @@ infra: setup
 integration: setup scan-setup
 	$(PYTEST) -n 2 tests/integration
 
-# All three tiers, and the gates CI enforces on each environment's cloud assembly: the
-# infra tier writes them into cdk.out.<env>/ as `make synth` would (its kernel is warm;
-# tests/infra/test_cdk_synth_cli.py runs the CLI and finds the same files), and the lock
-# check, the budget and the scan judge those. The steps run side by side, the unit tier
-# in one process: the infra tier is one process, and the scan mostly one. -O prints each
-# step's output whole when it ends; any step failing fails `make test`.
+# All three tiers, and the gates CI enforces on each environment's cloud assembly. The
+# infra tier writes those into cdk.out.<env>/ as `make synth` would, on its warm kernel
+# (tests/infra/test_cdk_synth_cli.py runs the CLI and finds the same files); the lock
+# check, the budget and the scan judge them. The steps run side by side: the infra tier
+# and the scan are one process each. -O prints each step's output whole when it ends;
+# any step failing fails `make test`.
 test: setup scan-setup
 	$(MAKE) --no-print-directory --jobs=3 --output-sync=target infra integration unit gates \
 	  UNIT_WORKERS=0

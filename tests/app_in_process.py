@@ -3,7 +3,7 @@
 The CLI starts app.py in a child process and passes the context in CDK_CONTEXT_JSON,
 which the jsii kernel reads once, when it starts. In a process whose kernel already
 runs (the infra tier's), the context goes to the App that ``main()`` makes instead.
-Only the infra tier imports this module: importing aws_cdk starts a kernel.
+Only the infra tier uses it: app.py imports aws_cdk, which starts a kernel.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""The CDK CLI's `cdk synth --context env=<env>` writes the assemblies that the infra tier
-writes in-process into cdk.out.<env>/, file for file: `make test`'s gates judge those,
-and this is the run of the real CLI path that proves them the CLI's.
+"""`cdk synth --context env=<env>`, the real CLI path, writes file for file the assembly
+that the infra tier writes in-process into cdk.out.<env>/ (tests/app_in_process.py):
+the assemblies `make test`'s lock, budget and scan gates judge.
 
-One environment goes through the CLI here (dev, the one with assets: the seeder and the
-custom-resource provider); the others are the same main() on their own context, and
-`cdk deploy --context env=prod` runs the CLI for prod in the integration tier.
+One environment goes through the CLI here: dev, the one with assets (the seeder and the
+custom-resource provider). The others are the same main() on their own context, and the
+integration tier runs `cdk deploy --context env=prod` through the CLI.
 """
 
 from __future__ import annotations

@@ -14,13 +14,15 @@ unexport PYTHONDONTWRITEBYTECODE
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The jsii libraries (aws-cdk-lib, cdk-nag) unpacked into the user's jsii package cache.
+JSII_STAMP := $(VENV)/.jsii-unpacked
 # Scanners get their own venv: checkov pins an older boto3 and many other packages.
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
 .PHONY: setup synth test unit infra integration lint format update-snapshots clean scan scan-setup bench-migrate bench-copy local
 
-setup: $(PY_STAMP) $(NODE_STAMP)
+setup: $(PY_STAMP) $(NODE_STAMP) $(JSII_STAMP)
 
 $(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -31,6 +33,13 @@ $(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The first jsii kernel to load a library unpacks it (about 190 MB) into
+# ~/.cache/aws/jsii/package-cache; kernels that start together on a cold cache each unpack
+# it. `make test` starts several at once, so one kernel unpacks them here, once per install.
+$(JSII_STAMP): $(PY_STAMP) $(NODE_STAMP)
+	$(PYTHON) -c "import aws_cdk, cdk_nag"
 	touch $@
 
 $(SCAN_STAMP): requirements-scan.txt

@@ -8,17 +8,17 @@ a template depends on names the entry, so an edit is never served a stale templa
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
+from tests.shared_files import locked, write_atomically
 
 CACHE_DIR = ROOT / ".pytest_cache" / "ddb-templates"
 # What a synthesized template depends on; the pins cover aws-cdk-lib and cdk-nag.
@@ -60,16 +60,9 @@ def _entry(environment: str) -> Path:
     return CACHE_DIR / source_digest() / f"{environment}.json"
 
 
-@contextmanager
-def _locked() -> Iterator[None]:
+def _locked() -> AbstractContextManager[None]:
     """One process synthesizes a missing entry while the others wait for it."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    with (CACHE_DIR / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return locked(CACHE_DIR / ".lock")
 
 
 def _write(environment: str, templates: Templates) -> None:
@@ -78,9 +71,7 @@ def _write(environment: str, templates: Templates) -> None:
     for stale in CACHE_DIR.iterdir():  # entries for trees that no longer exist
         if stale.is_dir() and stale != entry.parent:
             shutil.rmtree(stale, ignore_errors=True)
-    partial = entry.with_suffix(".partial")
-    partial.write_text(json.dumps(templates), encoding="utf-8")
-    partial.replace(entry)  # readers never see half an entry
+    write_atomically(entry, json.dumps(templates).encode("utf-8"))
 
 
 def store(environment: str, templates: Templates) -> None:

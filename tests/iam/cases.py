@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import io
 import os
 import pickle
@@ -36,6 +35,7 @@ from tests.iam.fake_bulk import FakeBulkPut
 from tests.iam.moto_fidelity import behave_like_dynamodb
 from tests.iam.policy import Policy, Requirement
 from tests.profiles import profile, write_files
+from tests.shared_files import locked, write_atomically
 
 MOTO_ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -342,21 +342,17 @@ def recorded(case: Case, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     """
     if case.name in _RECORDINGS:
         return _RECORDINGS[case.name]
-    shared = tmp_path_factory.getbasetemp().parent / "command-recordings"
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         _RECORDINGS[case.name] = _record(case, tmp_path_factory)
         return _RECORDINGS[case.name]
-    shared.mkdir(exist_ok=True)
+    shared = tmp_path_factory.getbasetemp().parent / "command-recordings"
     entry = shared / f"{case.name}.pickle"
-    with (shared / f"{case.name}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(shared / f"{case.name}.lock"):
         if entry.is_file():
             run = pickle.loads(entry.read_bytes())  # noqa: S301 - written by this run
         else:
             run = _record(case, tmp_path_factory)
-            partial = entry.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(run))
-            partial.replace(entry)
+            write_atomically(entry, pickle.dumps(run))
     _RECORDINGS[case.name] = run
     return run
 
